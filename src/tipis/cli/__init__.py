@@ -1,0 +1,26 @@
+"""The ``tipis`` command line: thin Typer commands over the library, Rich for output.
+
+One module per command group. Commands parse options, read settings, call into the library
+and print; they hold no logic of their own.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from tipis.cli import cases, db, demo, standard
+
+app = typer.Typer(
+    name="tipis",
+    help="TIPIS: Trafficking in Persons Information System.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold personal values or the key
+)
+db.register(app)
+standard.register(app)
+demo.register(app)
+app.add_typer(cases.app, name="cases")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,180 @@
+"""Tables of the store (SQLAlchemy Core). Alembic migrations in ``migrations/`` create them.
+
+Multi-valued code fields of a victim (forms of exploitation, means of control, ...) live in one
+narrow table ``victim_codes`` (victim, list, code) so statistics can count them with plain SQL.
+Personal details are one sealed column, ``persons.personal_sealed``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    Uuid,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+CODE = 48  # longest machine code in the code lists, with room to grow
+ISO3 = 3
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(CODE), nullable=False),
+    Column("country", String(ISO3), nullable=False),
+    Column("city", String(200)),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organisation_id", Uuid, ForeignKey("organisations.id"), nullable=False),
+    Column("reference", String(200)),
+    Column("status", String(CODE), nullable=False),
+    Column("opened_on", Date, nullable=False),
+    Column("closed_on", Date),
+    Column("country_of_identification", String(ISO3), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index(None, "organisation_id", "opened_on"),
+    Index(None, "country_of_identification", "opened_on"),
+)
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("pseudonym", String(32), nullable=False, unique=True),
+    Column("gender", String(CODE), nullable=False),
+    Column("citizenship", String(ISO3)),
+    Column("other_citizenships", String(64), nullable=False, default=""),
+    Column("personal_sealed", LargeBinary),
+)
+
+victims = Table(
+    "victims",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("case_id", Uuid, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", Uuid, ForeignKey("persons.id"), nullable=False),
+    Column("position", SmallInteger, nullable=False),
+    Column("trafficking_status", String(CODE), nullable=False),
+    Column("status_decided_by", String(CODE)),
+    Column("age_when_trafficked", SmallInteger),
+    Column("age_at_identification", SmallInteger),
+    Column("relationship_to_trafficker", String(CODE)),
+    Index(None, "case_id"),
+)
+
+victim_codes = Table(
+    "victim_codes",
+    metadata,
+    Column("victim_id", Uuid, ForeignKey("victims.id", ondelete="CASCADE"), primary_key=True),
+    Column("list_name", String(CODE), primary_key=True),
+    Column("code", String(CODE), primary_key=True),
+    Column("position", SmallInteger, nullable=False),
+    Index(None, "list_name", "code"),
+)
+
+route_events = Table(
+    "route_events",
+    metadata,
+    Column("victim_id", Uuid, ForeignKey("victims.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", SmallInteger, primary_key=True),
+    Column("type", String(CODE), nullable=False),
+    Column("country", String(ISO3), nullable=False),
+    Column("place", String(200)),
+    Column("started_on", Date),
+    Column("ended_on", Date),
+    Column("description", Text),
+    Index(None, "type", "country"),
+)
+
+services = Table(
+    "services",
+    metadata,
+    Column("victim_id", Uuid, ForeignKey("victims.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", SmallInteger, primary_key=True),
+    Column("type", String(CODE), nullable=False),
+    Column("provider_id", Uuid, ForeignKey("organisations.id")),
+    Column("started_on", Date),
+    Column("planned_end_on", Date),
+    Column("ended_on", Date),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("victim_id", Uuid, ForeignKey("victims.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", SmallInteger, primary_key=True),
+    Column("scope", String(CODE), nullable=False),
+    Column("given", Boolean, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+    Column("withdrawn_on", Date),
+)
+
+perpetrators = Table(
+    "perpetrators",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("case_id", Uuid, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", Uuid, ForeignKey("persons.id"), nullable=False),
+    Column("position", SmallInteger, nullable=False),
+    Index(None, "case_id"),
+)
+
+perpetrator_roles = Table(
+    "perpetrator_roles",
+    metadata,
+    Column(
+        "perpetrator_id", Uuid, ForeignKey("perpetrators.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("role", String(CODE), primary_key=True),
+    Column("position", SmallInteger, nullable=False),
+)
+
+referrals = Table(
+    "referrals",
+    metadata,
+    Column("case_id", Uuid, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", SmallInteger, primary_key=True),
+    Column("from_organisation_id", Uuid, ForeignKey("organisations.id"), nullable=False),
+    Column("to_organisation_id", Uuid, ForeignKey("organisations.id"), nullable=False),
+    Column("referred_on", Date, nullable=False),
+    Column("reason", String(CODE), nullable=False),
+    Column("details", Text),
+)
+
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("object_type", String(40), nullable=False),
+    Column("object_id", String(64), nullable=False),
+    Column("purpose", String(400)),
+)
