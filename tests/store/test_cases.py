@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tests import factories
 from tipis.standard.records import Case
 from tipis.store import tables as t
-from tipis.store.cases import CaseFilter, Conflict, NotFound, Store
+from tipis.store.cases import CaseFilter, Conflict, NotFound, Store, UnknownReference
 
 
 @pytest.fixture
@@ -118,8 +118,10 @@ def test_a_load_that_fails_midway_writes_nothing(stocked: Store) -> None:
 
 def test_a_case_with_an_unknown_organisation_is_refused_whole(stocked: Store) -> None:
     orphan = factories.case(organisation_id=str(uuid4()))
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(UnknownReference, match="ATES-2024-0117: organisation_id names"):
         stocked.create_case(orphan)
+    with pytest.raises(sa.exc.IntegrityError):  # the bulk path relies on the foreign keys
+        stocked.load_cases([orphan])
     assert stocked.count_cases() == 0
 
 

@@ -35,6 +35,10 @@ class Conflict(RuntimeError):
     """The record changed since it was read (optimistic concurrency)."""
 
 
+class UnknownReference(ValueError):
+    """A record names an organisation the store does not hold."""
+
+
 @dataclass(frozen=True)
 class CaseSummary:
     """One line of a case list: no personal data."""
@@ -60,14 +64,18 @@ class CaseFilter:
     opened_to: date | None = None
 
     def apply(self, query: Select[Any]) -> Select[Any]:
-        conditions = [
-            (self.organisation_id, t.cases.c.organisation_id == self.organisation_id),
-            (self.country, t.cases.c.country_of_identification == self.country),
-            (self.status, t.cases.c.status == self.status),
-            (self.opened_from, t.cases.c.opened_on >= self.opened_from),
-            (self.opened_to, t.cases.c.opened_on <= self.opened_to),
-        ]
-        return query.where(*(condition for value, condition in conditions if value is not None))
+        c = t.cases.c
+        if self.organisation_id is not None:
+            query = query.where(c.organisation_id == self.organisation_id)
+        if self.country is not None:
+            query = query.where(c.country_of_identification == self.country)
+        if self.status is not None:
+            query = query.where(c.status == self.status)
+        if self.opened_from is not None:
+            query = query.where(c.opened_on >= self.opened_from)
+        if self.opened_to is not None:
+            query = query.where(c.opened_on <= self.opened_to)
+        return query
 
 
 class Store:
@@ -205,6 +213,7 @@ class Store:
     def _insert(self, connection: Connection, cases: Sequence[Case], version: int = 1) -> None:
         rows = CaseRows(self._key)
         for case in cases:
+            _check_organisations(connection, case)
             rows.add(case, version=version)
         self._flush(connection, rows, None)
 
@@ -220,6 +229,27 @@ class Store:
         return count
 
 
+def _check_organisations(connection: Connection, case: Case) -> None:
+    named = {("organisation_id", case.organisation_id)}
+    named |= {("referrals", r.from_organisation_id) for r in case.referrals}
+    named |= {("referrals", r.to_organisation_id) for r in case.referrals}
+    named |= {
+        ("services", s.provider_id)
+        for v in case.victims
+        for s in v.services
+        if s.provider_id is not None
+    }
+    ids = {org_id for _, org_id in named}
+    query = select(t.organisations.c.id).where(t.organisations.c.id.in_(ids))
+    missing = ids - set(connection.execute(query).scalars())
+    for field, org_id in sorted(named, key=str):
+        if org_id in missing:
+            raise UnknownReference(
+                f"case {case.reference or case.id}: {field} names organisation {org_id}, "
+                "which is not registered; add the organisation first"
+            )
+
+
 def _case_version(connection: Connection, case_id: UUID) -> int | None:
     query = select(t.cases.c.version).where(t.cases.c.id == case_id)
     version = connection.execute(query).scalar_one_or_none()
@@ -227,23 +257,27 @@ def _case_version(connection: Connection, case_id: UUID) -> int | None:
 
 
 def _related_rows(connection: Connection, case_id: UUID) -> dict[t.Table, list[Any]]:
+    """Every row that belongs to the case, each table in its entries' order."""
     victim_ids = select(t.victims.c.id).where(t.victims.c.case_id == case_id)
     perpetrator_ids = select(t.perpetrators.c.id).where(t.perpetrators.c.case_id == case_id)
+    roles = t.perpetrator_roles
     queries = {
         t.victims: select(t.victims).where(t.victims.c.case_id == case_id),
         t.perpetrators: select(t.perpetrators).where(t.perpetrators.c.case_id == case_id),
         t.referrals: select(t.referrals).where(t.referrals.c.case_id == case_id),
-        t.perpetrator_roles: select(t.perpetrator_roles).where(
-            t.perpetrator_roles.c.perpetrator_id.in_(perpetrator_ids)
-        ),
+        roles: select(roles)
+        .where(roles.c.perpetrator_id.in_(perpetrator_ids))
+        .order_by(roles.c.perpetrator_id),
+        t.victim_codes: select(t.victim_codes)
+        .where(t.victim_codes.c.victim_id.in_(victim_ids))
+        .order_by(t.victim_codes.c.victim_id, t.victim_codes.c.list_name),
     }
-    for table in (t.victim_codes, t.route_events, t.services, t.consents):
+    for table in (t.route_events, t.services, t.consents):
         queries[table] = select(table).where(table.c.victim_id.in_(victim_ids))
-    related = {}
-    for table, query in queries.items():
-        ordered = query.order_by(*[c for c in table.primary_key.columns], table.c.position)
-        related[table] = [row._mapping for row in connection.execute(ordered)]
-    return related
+    return {
+        table: [row._mapping for row in connection.execute(query.order_by(table.c.position))]
+        for table, query in queries.items()
+    }
 
 
 def _person_rows(connection: Connection, related: dict[t.Table, list[Any]]) -> list[Any]:
@@ -294,4 +328,4 @@ def _log_access(
     )
 
 
-__all__ = ["CaseFilter", "CaseSummary", "Conflict", "NotFound", "Store"]
+__all__ = ["CaseFilter", "CaseSummary", "Conflict", "NotFound", "Store", "UnknownReference"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+import psycopg
+from sqlalchemy import Connection, Table, exc
 
 from tipis.store.rows import Row
 
@@ -46,6 +47,10 @@ def _copy_postgresql(connection: Connection, table: Table, rows: Sequence[Row]) 
     names = ", ".join(c.name for c in table.columns)
     raw = connection.connection.driver_connection
     assert raw is not None
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    statement = f"COPY {table.name} ({names}) FROM STDIN"
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except psycopg.IntegrityError as error:  # same exception as the SQLite path raises
+        raise exc.IntegrityError(statement, None, error) from None
