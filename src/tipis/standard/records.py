@@ -21,7 +21,6 @@ from uuid import UUID, uuid4
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -32,10 +31,6 @@ from tipis.standard.codes import codelist
 from tipis.standard.geography import is_country
 
 MAX_AGE = 120
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _code_in(list_name: str) -> Callable[[str], str]:
@@ -57,119 +52,100 @@ def _iso3(value: str) -> str:
 
 CountryCode = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_iso3),
     Field(min_length=3, max_length=3, json_schema_extra={"format": "iso3166-alpha3"}),
 ]
 Age = Annotated[int, Field(ge=0, le=MAX_AGE)]
-ShortText = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=200)]
-LongText = Annotated[str, BeforeValidator(_strip), Field(max_length=10_000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+LongText = Annotated[str, Field(max_length=10_000)]
 
 Gender = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("gender")),
     Field(json_schema_extra={"codelist": "gender"}),
 ]
 ExploitationForm = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("exploitation_form")),
     Field(json_schema_extra={"codelist": "exploitation_form"}),
 ]
 MeansOfControl = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("means_of_control")),
     Field(json_schema_extra={"codelist": "means_of_control"}),
 ]
 RecruitmentMethod = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("recruitment_method")),
     Field(json_schema_extra={"codelist": "recruitment_method"}),
 ]
 OnlinePlatform = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("online_platform")),
     Field(json_schema_extra={"codelist": "online_platform"}),
 ]
 Relationship = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("relationship_to_trafficker")),
     Field(json_schema_extra={"codelist": "relationship_to_trafficker"}),
 ]
 LabourIndustry = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("labour_industry")),
     Field(json_schema_extra={"codelist": "labour_industry"}),
 ]
 SexualExploitationType = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("sexual_exploitation_type")),
     Field(json_schema_extra={"codelist": "sexual_exploitation_type"}),
 ]
 TraffickingStatus = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("trafficking_status")),
     Field(json_schema_extra={"codelist": "trafficking_status"}),
 ]
 StatusDecisionOrg = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("status_decision_org")),
     Field(json_schema_extra={"codelist": "status_decision_org"}),
 ]
 PerpetratorRole = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("perpetrator_role")),
     Field(json_schema_extra={"codelist": "perpetrator_role"}),
 ]
 EventType = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("event_type")),
     Field(json_schema_extra={"codelist": "event_type"}),
 ]
 SupportType = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("support_type")),
     Field(json_schema_extra={"codelist": "support_type"}),
 ]
 OrganisationType = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("organisation_type")),
     Field(json_schema_extra={"codelist": "organisation_type"}),
 ]
 CaseStatus = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("case_status")),
     Field(json_schema_extra={"codelist": "case_status"}),
 ]
 ReferralReason = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("referral_reason")),
     Field(json_schema_extra={"codelist": "referral_reason"}),
 ]
 Vulnerability = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("vulnerability")),
     Field(json_schema_extra={"codelist": "vulnerability"}),
 ]
 ConsentScope = Annotated[
     str,
-    BeforeValidator(_strip),
     AfterValidator(_code_in("consent_scope")),
     Field(json_schema_extra={"codelist": "consent_scope"}),
 ]
@@ -181,7 +157,7 @@ _ROUTE_ORDER = {"Recruitment": 1, "Transit": 2, "Exploitation": 3}
 class Record(BaseModel):
     """Base of every record: strict about unknown fields, silent about inputs in errors."""
 
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, str_strip_whitespace=True)
 
 
 class Organisation(Record):

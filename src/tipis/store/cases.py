@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,8 +19,14 @@ from tipis.store import tables as t
 from tipis.store.crypto import SecretKey
 from tipis.store.engine import make_engine
 from tipis.store.migrate import upgrade
-from tipis.store.rows import INSERT_ORDER, CaseRows, case_from_rows, person_from_row
-from tipis.store.writer import write_rows
+from tipis.store.rows import (
+    INSERT_ORDER,
+    CaseRows,
+    RowBatch,
+    case_from_rows,
+    person_from_row,
+)
+from tipis.store.writer import timestamp, write_rows
 
 MAX_PAGE_SIZE = 1000
 #: Cases per batch when loading many: bounds memory, not transactions (a load is one).
@@ -123,15 +129,37 @@ class Store:
         self, cases: Iterable[Case], progress: Callable[[int], None] | None = None
     ) -> int:
         """Save many new cases in one transaction; ``progress`` gets each batch's size."""
-        rows = CaseRows(self._key)
+        return self.load_rows(self._row_batches(cases), progress)
+
+    def row_builder(self, updated_at: datetime | None = None) -> CaseRows:
+        """An empty ``CaseRows`` sealing with this store's key (for loads built elsewhere)."""
+        moment = updated_at or datetime.now(UTC)
+        return CaseRows(self._key, timestamp(self.engine.dialect.name, moment))
+
+    def load_rows(
+        self, batches: Iterable[RowBatch], progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Write batches of rows made by ``row_builder`` (possibly in other processes).
+
+        All batches are one transaction: if any fails, or the iterable raises, nothing stays.
+        """
         total = 0
         with self.engine.begin() as connection:
-            for case in cases:
-                rows.add(case)
-                if rows.case_count >= LOAD_BATCH:
-                    total += self._flush(connection, rows, progress)
-            total += self._flush(connection, rows, progress)
+            for batch in batches:
+                for table in INSERT_ORDER:
+                    write_rows(connection, table, batch.rows.get(table.name, []))
+                total += batch.case_count
+                if progress is not None and batch.case_count:
+                    progress(batch.case_count)
         return total
+
+    def _row_batches(self, cases: Iterable[Case]) -> Iterator[RowBatch]:
+        rows = self.row_builder()
+        for case in cases:
+            rows.add(case)
+            if rows.case_count >= LOAD_BATCH:
+                yield rows.take()
+        yield rows.take()
 
     def get_case(
         self, case_id: UUID, *, actor: str, purpose: str | None = None, personal: bool = True
@@ -211,22 +239,13 @@ class Store:
     # Internals -----------------------------------------------------------------------------
 
     def _insert(self, connection: Connection, cases: Sequence[Case], version: int = 1) -> None:
-        rows = CaseRows(self._key)
+        rows = CaseRows(self._key, timestamp(connection.dialect.name, datetime.now(UTC)))
         for case in cases:
             _check_organisations(connection, case)
             rows.add(case, version=version)
-        self._flush(connection, rows, None)
-
-    def _flush(
-        self, connection: Connection, rows: CaseRows, progress: Callable[[int], None] | None
-    ) -> int:
-        count = rows.case_count
+        batch = rows.take()
         for table in INSERT_ORDER:
-            write_rows(connection, table, rows.rows.get(table, []))
-        rows.clear()
-        if progress is not None and count:
-            progress(count)
-        return count
+            write_rows(connection, table, batch.rows.get(table.name, []))
 
 
 def _check_organisations(connection: Connection, case: Case) -> None:

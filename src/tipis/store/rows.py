@@ -2,13 +2,18 @@
 
 ``CaseRows`` flattens validated ``Case`` records into per-table row tuples (sealing personal
 details on the way); ``case_from_rows`` rebuilds a ``Case`` from what the tables hold.
+
+Rows hold plain values both backends take as they are (UUIDs as 32 hex digits, dates as ISO
+text, as SQLAlchemy stores them on SQLite), so bulk loads skip per-value conversion and rows
+can cross process boundaries cheaply.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -52,27 +57,49 @@ def role_id(case_id: UUID, kind: str, position: int) -> UUID:
     return uuid5(case_id, f"{kind}:{position}")
 
 
-class CaseRows:
-    """Accumulates the rows of many cases, table by table, in each table's column order."""
+@dataclass(frozen=True)
+class RowBatch:
+    """Rows of ``case_count`` cases keyed by table name: plain data that pickles cheaply."""
 
-    def __init__(self, key: SecretKey) -> None:
+    case_count: int
+    rows: dict[str, list[Row]]
+
+
+def _u(value: UUID | None) -> str | None:
+    return None if value is None else value.hex
+
+
+def _d(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class CaseRows:
+    """Accumulates the rows of many cases, table by table, in each table's column order.
+
+    Args:
+        key: seals personal details and derives pseudonyms.
+        updated_at: the write's timestamp, as the backend stores it (``writer.timestamp``).
+    """
+
+    def __init__(self, key: SecretKey, updated_at: str) -> None:
         self._key = key
+        self._updated_at = updated_at
         self.rows: dict[Table, list[Row]] = defaultdict(list)
         self.case_count = 0
 
-    def add(self, case: Case, version: int = 1, now: datetime | None = None) -> None:
+    def add(self, case: Case, version: int = 1) -> None:
         self.case_count += 1
         self.rows[t.cases].append(
             (
-                case.id,
-                case.organisation_id,
+                case.id.hex,
+                case.organisation_id.hex,
                 case.reference,
                 case.status,
-                case.opened_on,
-                case.closed_on,
+                case.opened_on.isoformat(),
+                _d(case.closed_on),
                 case.country_of_identification,
                 version,
-                now or datetime.now(UTC),
+                self._updated_at,
             )
         )
         for position, victim in enumerate(case.victims):
@@ -82,11 +109,11 @@ class CaseRows:
         for position, r in enumerate(case.referrals):
             self.rows[t.referrals].append(
                 (
-                    case.id,
+                    case.id.hex,
                     position,
-                    r.from_organisation_id,
-                    r.to_organisation_id,
-                    r.referred_on,
+                    r.from_organisation_id.hex,
+                    r.to_organisation_id.hex,
+                    r.referred_on.isoformat(),
                     r.reason,
                     r.details,
                 )
@@ -98,7 +125,7 @@ class CaseRows:
             sealed = self._key.seal(person.personal.model_dump_json().encode(), person.id.bytes)
         self.rows[t.persons].append(
             (
-                person.id,
+                person.id.hex,
                 self._key.pseudonym(person.id.bytes),
                 person.gender,
                 person.citizenship,
@@ -108,13 +135,13 @@ class CaseRows:
         )
 
     def _add_victim(self, case_id: UUID, position: int, victim: Victim) -> None:
-        victim_id = role_id(case_id, "victim", position)
+        victim_id = role_id(case_id, "victim", position).hex
         self._add_person(victim.person)
         self.rows[t.victims].append(
             (
                 victim_id,
-                case_id,
-                victim.person.id,
+                case_id.hex,
+                victim.person.id.hex,
                 position,
                 victim.trafficking_status,
                 victim.status_decided_by,
@@ -129,27 +156,48 @@ class CaseRows:
                 codes.append((victim_id, list_name, code, i))
         for i, e in enumerate(victim.route):
             self.rows[t.route_events].append(
-                (victim_id, i, e.type, e.country, e.place, e.started_on, e.ended_on, e.description)
+                (
+                    victim_id,
+                    i,
+                    e.type,
+                    e.country,
+                    e.place,
+                    _d(e.started_on),
+                    _d(e.ended_on),
+                    e.description,
+                )
             )
         for i, s in enumerate(victim.services):
             self.rows[t.services].append(
-                (victim_id, i, s.type, s.provider_id, s.started_on, s.planned_end_on, s.ended_on)
+                (
+                    victim_id,
+                    i,
+                    s.type,
+                    _u(s.provider_id),
+                    _d(s.started_on),
+                    _d(s.planned_end_on),
+                    _d(s.ended_on),
+                )
             )
         for i, c in enumerate(victim.consents):
             self.rows[t.consents].append(
-                (victim_id, i, c.scope, c.given, c.recorded_on, c.withdrawn_on)
+                (victim_id, i, c.scope, c.given, c.recorded_on.isoformat(), _d(c.withdrawn_on))
             )
 
     def _add_perpetrator(self, case_id: UUID, position: int, perpetrator: Perpetrator) -> None:
-        perpetrator_id = role_id(case_id, "perpetrator", position)
+        perpetrator_id = role_id(case_id, "perpetrator", position).hex
         self._add_person(perpetrator.person)
-        self.rows[t.perpetrators].append((perpetrator_id, case_id, perpetrator.person.id, position))
+        row = (perpetrator_id, case_id.hex, perpetrator.person.id.hex, position)
+        self.rows[t.perpetrators].append(row)
         for i, role in enumerate(dict.fromkeys(perpetrator.roles)):
             self.rows[t.perpetrator_roles].append((perpetrator_id, role, i))
 
-    def clear(self) -> None:
-        self.rows.clear()
+    def take(self) -> RowBatch:
+        """The rows gathered so far, leaving this builder empty."""
+        batch = RowBatch(self.case_count, {table.name: rows for table, rows in self.rows.items()})
+        self.rows = defaultdict(list)
         self.case_count = 0
+        return batch
 
 
 def person_from_row(row: Mapping[str, Any], key: SecretKey | None) -> dict[str, Any]:

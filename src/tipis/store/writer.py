@@ -1,20 +1,25 @@
 """Fast row writing: ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
 
-Both paths run inside the caller's transaction, so a load is all or nothing. Values go through
-SQLAlchemy's own bind processors on SQLite, so what is written is what Core would write.
+Both paths run inside the caller's transaction, so a load is all or nothing. Rows arrive as
+plain values in the form SQLAlchemy itself stores them (see ``tipis.store.rows``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import psycopg
 from sqlalchemy import Connection, Table, exc
 
 from tipis.store.rows import Row
 
-Processor = Callable[[Any], Any] | None
+
+def timestamp(dialect_name: str, moment: datetime) -> str:
+    """``moment`` as text the backend stores in a ``DateTime(timezone=True)`` column."""
+    if dialect_name == "postgresql":
+        return moment.isoformat()
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite form
 
 
 def write_rows(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
@@ -28,19 +33,9 @@ def write_rows(connection: Connection, table: Table, rows: Sequence[Row]) -> Non
 
 
 def _executemany(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
-    processors = [c.type.bind_processor(connection.dialect) for c in table.columns]
     names = ", ".join(c.name for c in table.columns)
     marks = ", ".join("?" for _ in table.columns)
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
-    converted = [_convert(row, processors) for row in rows] if any(processors) else rows
-    connection.exec_driver_sql(sql, list(converted))
-
-
-def _convert(row: Row, processors: Sequence[Processor]) -> Row:
-    return tuple(
-        value if process is None or value is None else process(value)
-        for value, process in zip(row, processors, strict=True)
-    )
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
 
 
 def _copy_postgresql(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
