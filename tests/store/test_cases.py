@@ -135,3 +135,23 @@ def test_case_without_victims_or_personal_details_round_trips(stocked: Store) ->
     )
     stocked.create_case(minimal)
     assert stocked.get_case(minimal.id, actor="test") == minimal
+
+
+def test_a_large_load_keeps_every_constraint(stocked: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from tipis.store.tables import metadata
+
+    rows = stocked.row_builder()
+    for i in range(5):
+        rows.add(factories.case(reference=f"L{i}"))
+    assert stocked.load_rows([rows.take()], large=True) == 5
+    assert stocked.count_cases() == 5
+    orphan = stocked.row_builder()
+    orphan.add(factories.case(organisation_id=str(uuid4())))
+    with pytest.raises(sa.exc.IntegrityError):  # checked when the foreign keys come back
+        stocked.load_rows([orphan.take()], large=True)
+    assert stocked.count_cases() == 5
+    with stocked.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []

@@ -26,7 +26,7 @@ from tipis.store.rows import (
     case_from_rows,
     person_from_row,
 )
-from tipis.store.writer import timestamp, write_rows
+from tipis.store.writer import drop_constraints, restore_constraints, timestamp, write_rows
 
 MAX_PAGE_SIZE = 1000
 #: Cases per batch when loading many: bounds memory, not transactions (a load is one).
@@ -137,20 +137,33 @@ class Store:
         return CaseRows(self._key, timestamp(self.engine.dialect.name, moment))
 
     def load_rows(
-        self, batches: Iterable[RowBatch], progress: Callable[[int], None] | None = None
+        self,
+        batches: Iterable[RowBatch],
+        progress: Callable[[int], None] | None = None,
+        *,
+        large: bool = False,
     ) -> int:
         """Write batches of rows made by ``row_builder`` (possibly in other processes).
 
         All batches are one transaction: if any fails, or the iterable raises, nothing stays.
+        ``large`` says the load is big next to what the tables hold: on PostgreSQL the
+        secondary indexes and foreign keys are then dropped and rebuilt inside the same
+        transaction (checked once, by a join, instead of row by row), which locks the case
+        tables for the duration.
         """
         total = 0
         with self.engine.begin() as connection:
+            rebuild = large and connection.dialect.name == "postgresql"
+            if rebuild:
+                drop_constraints(connection, INSERT_ORDER)
             for batch in batches:
                 for table in INSERT_ORDER:
                     write_rows(connection, table, batch.rows.get(table.name, []))
                 total += batch.case_count
                 if progress is not None and batch.case_count:
                     progress(batch.case_count)
+            if rebuild:
+                restore_constraints(connection, INSERT_ORDER)
         return total
 
     def _row_batches(self, cases: Iterable[Case]) -> Iterator[RowBatch]:

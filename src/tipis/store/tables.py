@@ -33,6 +33,9 @@ metadata = MetaData(
     }
 )
 
+#: Child tables are looked up by their key only; on SQLite keeping rows inside the key's
+#: B-tree (no separate rowid table) halves the work of each insert.
+ROW_IN_KEY = {"sqlite_with_rowid": False}
 CODE = 48  # longest machine code in the code lists, with room to grow
 ISO3 = 3
 
@@ -60,6 +63,7 @@ cases = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index(None, "organisation_id", "opened_on"),
     Index(None, "country_of_identification", "opened_on"),
+    **ROW_IN_KEY,
 )
 
 persons = Table(
@@ -71,6 +75,7 @@ persons = Table(
     Column("citizenship", String(ISO3)),
     Column("other_citizenships", String(64), nullable=False, default=""),
     Column("personal_sealed", LargeBinary),
+    **ROW_IN_KEY,
 )
 
 victims = Table(
@@ -86,6 +91,7 @@ victims = Table(
     Column("age_at_identification", SmallInteger),
     Column("relationship_to_trafficker", String(CODE)),
     Index(None, "case_id"),
+    **ROW_IN_KEY,
 )
 
 victim_codes = Table(
@@ -96,6 +102,7 @@ victim_codes = Table(
     Column("code", String(CODE), primary_key=True),
     Column("position", SmallInteger, nullable=False),
     Index(None, "list_name", "code"),
+    **ROW_IN_KEY,
 )
 
 route_events = Table(
@@ -110,6 +117,7 @@ route_events = Table(
     Column("ended_on", Date),
     Column("description", Text),
     Index(None, "type", "country"),
+    **ROW_IN_KEY,
 )
 
 services = Table(
@@ -122,6 +130,7 @@ services = Table(
     Column("started_on", Date),
     Column("planned_end_on", Date),
     Column("ended_on", Date),
+    **ROW_IN_KEY,
 )
 
 consents = Table(
@@ -133,6 +142,7 @@ consents = Table(
     Column("given", Boolean, nullable=False),
     Column("recorded_on", Date, nullable=False),
     Column("withdrawn_on", Date),
+    **ROW_IN_KEY,
 )
 
 perpetrators = Table(
@@ -143,6 +153,7 @@ perpetrators = Table(
     Column("person_id", Uuid, ForeignKey("persons.id"), nullable=False),
     Column("position", SmallInteger, nullable=False),
     Index(None, "case_id"),
+    **ROW_IN_KEY,
 )
 
 perpetrator_roles = Table(
@@ -153,6 +164,7 @@ perpetrator_roles = Table(
     ),
     Column("role", String(CODE), primary_key=True),
     Column("position", SmallInteger, nullable=False),
+    **ROW_IN_KEY,
 )
 
 referrals = Table(
@@ -165,6 +177,7 @@ referrals = Table(
     Column("referred_on", Date, nullable=False),
     Column("reason", String(CODE), nullable=False),
     Column("details", Text),
+    **ROW_IN_KEY,
 )
 
 access_log = Table(

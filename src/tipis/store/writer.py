@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import psycopg
 from sqlalchemy import Connection, Table, exc
+from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
 from tipis.store.rows import Row
 
@@ -49,3 +50,22 @@ def _copy_postgresql(connection: Connection, table: Table, rows: Sequence[Row]) 
                 copy.write_row(row)
     except psycopg.IntegrityError as error:  # same exception as the SQLite path raises
         raise exc.IntegrityError(statement, None, error) from None
+
+
+def drop_constraints(connection: Connection, tables: Sequence[Table]) -> None:
+    """Drop foreign keys and secondary indexes of ``tables`` (PostgreSQL, in a transaction)."""
+    for table in tables:
+        for constraint in table.foreign_key_constraints:
+            connection.execute(DropConstraint(constraint))
+        for index in table.indexes:
+            connection.execute(DropIndex(index))
+
+
+def restore_constraints(connection: Connection, tables: Sequence[Table]) -> None:
+    """Recreate what ``drop_constraints`` dropped; a violated foreign key fails the load."""
+    for table in tables:
+        for index in table.indexes:
+            connection.execute(CreateIndex(index))
+    for table in tables:
+        for constraint in table.foreign_key_constraints:
+            connection.execute(AddConstraint(constraint))
