@@ -57,12 +57,14 @@ def test_a_valid_case_file_is_saved_and_listed(home: Path, tmp_path: Path) -> No
     path = tmp_path / "case.json"
     path.write_text(json.dumps(factories.case_data()), encoding="utf-8")
     assert "saved case" in _invoke("cases", "add", str(path))
-    listing = _invoke("cases", "list", "--country", "esp")
-    assert "ATES-2024-0117" in listing and "1 cases" in listing
-    shown = json.loads(
-        _invoke("cases", "show", listing.split()[listing.split().index("ATES-2024-0117") - 1])
-    )
+    assert "1 cases" in _invoke("cases", "list", "--country", "esp")
+    [listed] = [json.loads(line) for line in _invoke("cases", "list", "--json").splitlines()]
+    assert listed["reference"] == "ATES-2024-0117" and listed["victim_count"] == 1
+    shown = json.loads(_invoke("cases", "show", listed["id"]))
+    assert shown["reference"] == "ATES-2024-0117"
     assert "personal" not in shown["victims"][0]["person"]
+    opened = json.loads(_invoke("cases", "show", listed["id"], "--personal", "--purpose", "t"))
+    assert opened["victims"][0]["person"]["personal"]["given_name"] == factories.SECRET_GIVEN_NAME
 
 
 def test_a_bad_case_file_names_each_problem_and_writes_nothing(home: Path, tmp_path: Path) -> None:

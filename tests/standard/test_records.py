@@ -44,6 +44,8 @@ def test_an_unknown_country_code_says_how_to_fix_it() -> None:
     [problem] = _problems(factories.case_data(country_of_identification="XXA"))
     assert problem["field"] == "country_of_identification"
     assert "ISO 3166-1 alpha-3" in problem["problem"]
+    [problem] = _problems(factories.case_data(country_of_identification="España"))
+    assert "did you mean 'ESP' (Spain)?" in problem["problem"]
 
 
 def test_exploitation_before_birth_is_refused() -> None:

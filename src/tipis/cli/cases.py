@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +12,7 @@ from uuid import UUID
 import typer
 from rich.table import Table
 
-from tipis.cli.common import console, fail, open_store, problems_table
+from tipis.cli.common import console, fail, open_store
 from tipis.standard.records import Case, RecordError, validate_case
 from tipis.store.cases import CaseFilter, Conflict, NotFound
 
@@ -45,8 +46,7 @@ def _validated(path: Path) -> Case:
     try:
         return validate_case(_read_case_file(path), source=str(path))
     except RecordError as error:
-        console.print(problems_table(f"{path}: not saved, nothing was written", error.problems))
-        raise typer.Exit(1) from None
+        fail(f"{error}\nNot saved: nothing was written. Fix the fields above and run again.")
 
 
 @app.command()
@@ -129,11 +129,16 @@ def list_cases(
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
     offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """List cases, newest first, without personal data."""
     where = _filter(organisation, country, status, _date(opened_from), _date(opened_to))
     store = open_store()
     rows = store.list_cases(where, limit=limit, offset=offset)
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(asdict(row), default=str))
+        return
     table = Table(title=f"{store.count_cases(where)} cases", title_justify="left")
     for column in ("id", "reference", "opened", "country", "status", "victims", "version"):
         table.add_column(column)

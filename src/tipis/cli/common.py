@@ -6,7 +6,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from tipis.settings import Settings
 from tipis.store.cases import Store
@@ -26,14 +26,5 @@ def open_store(settings: Settings | None = None) -> Store:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
-
-
-def problems_table(title: str, problems: list[dict[str, str]]) -> Table:
-    table = Table(title=title, title_justify="left")
-    for column in ("field", "value", "problem"):
-        table.add_column(column, overflow="fold")
-    for problem in problems:
-        table.add_row(problem["field"], problem["value"], problem["problem"])
-    return table

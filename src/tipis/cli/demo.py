@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from tipis.cli.common import console, open_store
@@ -18,8 +25,9 @@ from tipis.standard.geography import country
 from tipis.store.cases import Store
 from tipis.store.engine import describe
 from tipis.store.summary import StoreSummary, summarise
+from tipis.synthetic.bulk import load_synthetic as load_synthetic_cases
 from tipis.synthetic.exports import write_agency_exports
-from tipis.synthetic.generator import demo_organisations, generate_cases
+from tipis.synthetic.generator import demo_organisations
 
 Cases = Annotated[int, typer.Option(min=0, help="How many synthetic cases to generate.")]
 Seed = Annotated[int, typer.Option(help="Same seed, same data.")]
@@ -44,7 +52,7 @@ def demo_data(cases: Cases = 20_000, seed: Seed = 2026, exports: ExportsDir = No
     load_synthetic(store, cases, seed)
     folder = exports or settings.home / "demo-exports"
     written = write_agency_exports(folder, seed)
-    console.print(f"agency exports in {folder}: " + ", ".join(p.name for p in written.paths))
+    console.print(f"agency exports in {folder}: " + ", ".join(p.name for p in written.exports))
 
 
 def demo(cases: Cases = 20_000, seed: Seed = 2026) -> None:
@@ -60,7 +68,7 @@ def demo(cases: Cases = 20_000, seed: Seed = 2026) -> None:
     else:
         load_synthetic(store, cases, seed)
         written = write_agency_exports(settings.home / "demo-exports", seed)
-        console.print("agency exports: " + ", ".join(str(p) for p in written.paths))
+        console.print("agency exports: " + ", ".join(str(p) for p in written.exports))
     print_summary(summarise(store.engine))
 
 
@@ -70,12 +78,17 @@ def load_synthetic(store: Store, cases: int, seed: int) -> None:
     for organisation in organisations:
         if organisation.id not in known:
             store.add_organisation(organisation)
-    columns = (*Progress.get_default_columns()[:-1], MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, BarColumn(bar_width=None), console=console) as progress:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
         task = progress.add_task("generating and loading cases", total=cases)
-        store.load_cases(
-            generate_cases(cases, seed, organisations),
-            progress=lambda n: progress.advance(task, n),
+        load_synthetic_cases(
+            store, cases, seed, organisations, progress=lambda n: progress.advance(task, n)
         )
 
 

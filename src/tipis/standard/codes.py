@@ -66,6 +66,7 @@ _LABEL_COLUMNS = ("en", "fr", "es", "ru", "zh", "ar")
 _MAX_SUGGESTIONS = 3
 _SUGGESTION_CUTOFF = 0.7  # difflib ratio below which a spelling is not suggested
 _SUGGESTION_MARGIN = 0.1  # suggest codes scoring within this of the best one
+_PREFIX_MIN = 4  # a typed start of a spelling at least this long counts as close
 
 
 class UnknownCode(ValueError):
@@ -176,6 +177,8 @@ class CodeList:
         for key, code in self._index.items():
             matcher.set_seq1(key)
             score = matcher.ratio()
+            if len(folded) >= _PREFIX_MIN and key.startswith(folded):  # "Sexual" -> Sexual...
+                score = max(score, _SUGGESTION_CUTOFF)
             if score >= _SUGGESTION_CUTOFF and score > scores.get(code, 0.0):
                 scores[code] = score
         return scores

@@ -28,7 +28,8 @@ from pydantic import (
 )
 
 from tipis.standard.codes import codelist
-from tipis.standard.geography import is_country
+from tipis.standard.geography import country, is_country
+from tipis.standard.resolver import resolve_country
 
 MAX_AGE = 120
 
@@ -43,11 +44,18 @@ def _code_in(list_name: str) -> Callable[[str], str]:
 def _iso3(value: str) -> str:
     code = value.upper()
     if not is_country(code):
-        raise ValueError(
-            f"'{value}' is not an ISO 3166-1 alpha-3 country code; "
-            "use a code such as 'ROU' or 'MEX' (resolve names with tipis.standard.resolver)"
-        )
+        raise ValueError(_not_a_country(value))
     return code
+
+
+def _not_a_country(value: str) -> str:
+    message = f"'{value}' is not an ISO 3166-1 alpha-3 country code"
+    found = resolve_country(value)
+    if found.iso3 is not None:
+        return f"{message}; did you mean '{found.iso3}' ({country(found.iso3).name()})?"
+    if found.candidates:
+        return f"{message}; it could be {' or '.join(found.candidates)}"
+    return f"{message}; use a code such as 'ROU' or 'MEX' (`tipis country NAME` finds it)"
 
 
 CountryCode = Annotated[
