@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, Select, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Select, Table, delete, func, insert, select
 
 from tipis.standard.records import Case, Organisation
 from tipis.store import tables as t
@@ -59,6 +59,9 @@ class CaseSummary:
     victim_count: int
 
 
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
+
+
 @dataclass(frozen=True)
 class CaseFilter:
     """What a case list may be narrowed to. ``None`` means no condition."""
@@ -69,7 +72,7 @@ class CaseFilter:
     opened_from: date | None = None
     opened_to: date | None = None
 
-    def apply(self, query: Select[Any]) -> Select[Any]:
+    def apply(self, query: AnySelect) -> AnySelect:
         c = t.cases.c
         if self.organisation_id is not None:
             query = query.where(c.organisation_id == self.organisation_id)
@@ -288,7 +291,7 @@ def _case_version(connection: Connection, case_id: UUID) -> int | None:
     return None if version is None else int(version)
 
 
-def _related_rows(connection: Connection, case_id: UUID) -> dict[t.Table, list[Any]]:
+def _related_rows(connection: Connection, case_id: UUID) -> dict[Table, list[Any]]:
     """Every row that belongs to the case, each table in its entries' order."""
     victim_ids = select(t.victims.c.id).where(t.victims.c.case_id == case_id)
     perpetrator_ids = select(t.perpetrators.c.id).where(t.perpetrators.c.case_id == case_id)
@@ -312,7 +315,7 @@ def _related_rows(connection: Connection, case_id: UUID) -> dict[t.Table, list[A
     }
 
 
-def _person_rows(connection: Connection, related: dict[t.Table, list[Any]]) -> list[Any]:
+def _person_rows(connection: Connection, related: dict[Table, list[Any]]) -> list[Any]:
     ids = [row["person_id"] for row in related[t.victims] + related[t.perpetrators]]
     if not ids:
         return []

@@ -200,7 +200,7 @@ class CaseRows:
         return batch
 
 
-def person_from_row(row: Mapping[str, Any], key: SecretKey | None) -> dict[str, Any]:
+def person_from_row(row: Mapping[Any, Any], key: SecretKey | None) -> dict[str, Any]:
     """A person as plain data; personal details are opened only when a key is given."""
     citizenships = [row["citizenship"]] if row["citizenship"] else []
     citizenships += row["other_citizenships"].split()
@@ -216,7 +216,7 @@ def person_from_row(row: Mapping[str, Any], key: SecretKey | None) -> dict[str, 
 
 
 def case_from_rows(
-    case_row: Mapping[str, Any],
+    case_row: Mapping[Any, Any],
     related: Mapping[Table, Sequence[Mapping[str, Any]]],
     people: Mapping[UUID, dict[str, Any]],
 ) -> Case:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Column, ColumnElement, Engine, Table, func, select
 
 from tipis.store import tables as t
 
@@ -28,10 +28,10 @@ class StoreSummary:
 def summarise(engine: Engine, top: int = 10) -> StoreSummary:
     with engine.connect() as connection:
 
-        def count(table: t.Table) -> int:
+        def count(table: Table) -> int:
             return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
 
-        def grouped(column: t.Column[str], *where: object) -> list[tuple[str, int]]:
+        def grouped(column: Column[str], *where: ColumnElement[bool]) -> list[tuple[str, int]]:
             n = func.count().label("n")
             query = select(column, n).where(*where).group_by(column).order_by(n.desc()).limit(top)
             return [(str(value), int(total)) for value, total in connection.execute(query)]

@@ -2,7 +2,9 @@
 
 Multi-valued code fields of a victim (forms of exploitation, means of control, ...) live in one
 narrow table ``victim_codes`` (victim, list, code) so statistics can count them with plain SQL.
-Personal details are one sealed column, ``persons.personal_sealed``.
+Personal details are one sealed column, ``persons.personal_sealed``. Record tables are
+SQLite ``WITHOUT ROWID`` tables: they are reached by key only, and keeping each row inside
+its key's B-tree halves the work of an insert.
 """
 
 from __future__ import annotations
@@ -33,9 +35,6 @@ metadata = MetaData(
     }
 )
 
-#: Child tables are looked up by their key only; on SQLite keeping rows inside the key's
-#: B-tree (no separate rowid table) halves the work of each insert.
-ROW_IN_KEY = {"sqlite_with_rowid": False}
 CODE = 48  # longest machine code in the code lists, with room to grow
 ISO3 = 3
 
@@ -63,7 +62,7 @@ cases = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index(None, "organisation_id", "opened_on"),
     Index(None, "country_of_identification", "opened_on"),
-    **ROW_IN_KEY,
+    sqlite_with_rowid=False,
 )
 
 persons = Table(
@@ -75,7 +74,7 @@ persons = Table(
     Column("citizenship", String(ISO3)),
     Column("other_citizenships", String(64), nullable=False, default=""),
     Column("personal_sealed", LargeBinary),
-    **ROW_IN_KEY,
+    sqlite_with_rowid=False,
 )
 
 victims = Table(
@@ -91,7 +90,7 @@ victims = Table(
     Column("age_at_identification", SmallInteger),
     Column("relationship_to_trafficker", String(CODE)),
     Index(None, "case_id"),
-    **ROW_IN_KEY,
+    sqlite_with_rowid=False,
 )
 
 victim_codes = Table(
@@ -102,7 +101,7 @@ victim_codes = Table(
     Column("code", String(CODE), primary_key=True),
     Column("position", SmallInteger, nullable=False),
     Index(None, "list_name", "code"),
-    **ROW_IN_KEY,
+    sqlite_with_rowid=False,
 )
 
 route_events = Table(
@@ -117,7 +116,7 @@ route_events = Table(
     Column("ended_on", Date),
     Column("description", Text),
     Index(None, "type", "country"),
-    **ROW_IN_KEY,
+    sqlite_with_rowid=False,
 )
 
 services = Table(
@@ -130,7 +129,7 @@ services = Table(
     Column("started_on", Date),
     Column("planned_end_on", Date),
     Column("ended_on", Date),
-    **ROW_IN_KEY,
+    sqlite_with_rowid=False,
 )
 
 consents = Table(
@@ -142,7 +141,7 @@ consents = Table(
     Column("given", Boolean, nullable=False),
     Column("recorded_on", Date, nullable=False),
     Column("withdrawn_on", Date),
-    **ROW_IN_KEY,
+    sqlite_with_rowid=False,
 )
 
 perpetrators = Table(
@@ -153,7 +152,7 @@ perpetrators = Table(
     Column("person_id", Uuid, ForeignKey("persons.id"), nullable=False),
     Column("position", SmallInteger, nullable=False),
     Index(None, "case_id"),
-    **ROW_IN_KEY,
+    sqlite_with_rowid=False,
 )
 
 perpetrator_roles = Table(
@@ -164,7 +163,7 @@ perpetrator_roles = Table(
     ),
     Column("role", String(CODE), primary_key=True),
     Column("position", SmallInteger, nullable=False),
-    **ROW_IN_KEY,
+    sqlite_with_rowid=False,
 )
 
 referrals = Table(
@@ -177,7 +176,7 @@ referrals = Table(
     Column("referred_on", Date, nullable=False),
     Column("reason", String(CODE), nullable=False),
     Column("details", Text),
-    **ROW_IN_KEY,
+    sqlite_with_rowid=False,
 )
 
 access_log = Table(
