@@ -53,3 +53,10 @@ def test_parallel_and_serial_loads_write_the_same_cases(tmp_path: Path, key: Sec
     assert _contents(parallel) == _contents(serial)
     expected_ids = {case.id for case in synthetic_cases(n, SEED, organisations)}
     assert {row[0] for row in _contents(serial)["cases"]} == expected_ids
+
+
+def test_case_references_stay_unique_across_parts() -> None:
+    organisations = demo_organisations(SEED)
+    cases = list(synthetic_cases(2 * PART_SIZE, SEED, organisations))
+    keys = [(case.organisation_id, case.reference) for case in cases]
+    assert len(set(keys)) == len(keys)

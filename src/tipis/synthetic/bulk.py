@@ -41,7 +41,7 @@ def parts(n: int) -> list[tuple[int, int]]:
 def synthetic_cases(n: int, seed: int, organisations: Sequence[Organisation]) -> Iterator[Case]:
     """The same ``n`` cases ``load_synthetic`` writes, in one process (for tests and exports)."""
     for part, size in parts(n):
-        yield from generate_cases(size, part_seed(seed, part), organisations)
+        yield from _part_cases(seed, organisations, part, size)
 
 
 def load_synthetic(
@@ -113,9 +113,16 @@ def _worker_part(seed: int, part: int, size: int) -> RowBatch:
 def _part_rows(
     builder: CaseRows, seed: int, organisations: Sequence[Organisation], part: int, size: int
 ) -> RowBatch:
-    for case in generate_cases(size, part_seed(seed, part), organisations):
+    for case in _part_cases(seed, organisations, part, size):
         builder.add(case)
     return builder.take()
+
+
+def _part_cases(
+    seed: int, organisations: Sequence[Organisation], part: int, size: int
+) -> Iterator[Case]:
+    first_serial = part * PART_SIZE  # references stay unique across parts
+    return generate_cases(size, part_seed(seed, part), organisations, first_serial=first_serial)
 
 
 @contextmanager
