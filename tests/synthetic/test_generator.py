@@ -70,7 +70,9 @@ def test_identifiers_are_unique(sample: list[Case]) -> None:
     ids += [v.person.id for case in sample for v in case.victims]
     ids += [p.person.id for case in sample for p in case.perpetrators]
     assert len(ids) == len(set(ids))
-    assert all(case.id.version == 4 for case in sample[:100])
+    assert all(case.id.version == 7 for case in sample[:100])  # time-ordered, as new records
+    case_ids = [case.id for case in sample]
+    assert case_ids == sorted(case_ids)  # so indexes grow at their end while loading
 
 
 def test_cases_are_opened_by_the_given_organisations(

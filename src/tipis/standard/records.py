@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Self
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from pydantic import (
     AfterValidator,
@@ -29,6 +29,7 @@ from pydantic import (
 
 from tipis.standard.codes import codelist
 from tipis.standard.geography import country, is_country
+from tipis.standard.ids import new_id
 from tipis.standard.resolver import resolve_country
 
 MAX_AGE = 120
@@ -171,7 +172,7 @@ class Record(BaseModel):
 class Organisation(Record):
     """An agency that records cases: police, prosecutor, labour inspectorate, NGO, hotline."""
 
-    id: UUID = Field(default_factory=uuid4)
+    id: UUID = Field(default_factory=new_id)
     name: ShortText
     type: OrganisationType
     country: CountryCode
@@ -200,7 +201,7 @@ class PersonalDetails(Record):
 class Person(Record):
     """A person as the standard sees them: non-identifying attributes plus sealed details."""
 
-    id: UUID = Field(default_factory=uuid4)
+    id: UUID = Field(default_factory=new_id)
     gender: Gender = "NonSpecifiedUnknown"
     citizenships: list[CountryCode] = Field(default_factory=list, max_length=5)
     personal: PersonalDetails | None = None
@@ -374,7 +375,7 @@ class Referral(Record):
 class Case(Record):
     """A case opened by one organisation: victims, perpetrators, referrals."""
 
-    id: UUID = Field(default_factory=uuid4)
+    id: UUID = Field(default_factory=new_id)
     organisation_id: UUID
     reference: ShortText | None = Field(
         default=None, description="The agency's own case number, as it appears in its files"

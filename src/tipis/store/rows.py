@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from sqlalchemy import Table
 
@@ -52,9 +52,15 @@ INSERT_ORDER: tuple[Table, ...] = (
 Row = tuple[Any, ...]
 
 
+_ROLE_KINDS = {"victim": 1, "perpetrator": 2}
+
+
 def role_id(case_id: UUID, kind: str, position: int) -> UUID:
-    """Stable id of a victim or perpetrator entry within its case."""
-    return uuid5(case_id, f"{kind}:{position}")
+    """Stable id of a victim or perpetrator entry within its case.
+
+    The case id with its last 32 bits replaced, so a case's entries sort next to it.
+    """
+    return UUID(int=(case_id.int >> 32 << 32) | _ROLE_KINDS[kind] << 24 | position)
 
 
 @dataclass(frozen=True)

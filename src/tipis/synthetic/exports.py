@@ -313,7 +313,7 @@ def _write_labour(
     truth = []
     for record in records:
         case = record.case
-        number = f"CT-{case.opened_on.year}-{str(case.id)[:6].upper()}"
+        number = f"CT-{case.opened_on.year}-{case.id.hex[-6:].upper()}"  # the random end
         inspection = inspections.setdefault(number, _inspection(number, record, rnd))
         worker_id = f"{number}-T{len(inspection['travailleurs']) + 1:02d}"
         inspection["travailleurs"].append(_worker(worker_id, record, rnd))

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from tipis.standard.geography import country, is_country
+from tipis.standard.ids import time_ordered_id
 from tipis.standard.records import Case, Organisation
 from tipis.synthetic.calibration import load_parameters
 from tipis.synthetic.names import NamePool, pool_for
@@ -107,12 +108,30 @@ _SEX_TYPE_CUM = tuple(accumulate((SEX_TYPES_W / SEX_TYPES_W.sum()).tolist()))
 # Version 4 and the RFC 4122 variant, set on random bits (what ``UUID(version=4)`` does).
 _UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID_V4 = (0x4000 << 64) | (0x8000 << 48)
+#: 2020-01-01T00:00Z in milliseconds: where synthetic record ids start counting.
+_SYNTHETIC_EPOCH_MS = 1_577_836_800_000
+#: Room for this many ids per case in the ordered id space of one part.
+_IDS_PER_CASE = 1_000
 _MASK_CACHE: dict[tuple[int, int], list[str]] = {}
 
 
 def new_uuid(rnd: random.Random) -> uuid.UUID:
     """A version-4 UUID from a seeded generator, so identifiers repeat with the seed."""
     return uuid.UUID(int=rnd.getrandbits(128) & _UUID_CLEAR | _UUID_V4)
+
+
+class _RecordIds:
+    """Time-ordered ids (as real new records get) that repeat with the seed.
+
+    The millisecond field counts up from ``start``; parts generated apart use distinct starts.
+    """
+
+    def __init__(self, rnd: random.Random, start: int) -> None:
+        self._rnd, self._next = rnd, _SYNTHETIC_EPOCH_MS + start
+
+    def __call__(self) -> uuid.UUID:
+        self._next += 1
+        return time_ordered_id(self._next, self._rnd.getrandbits(74))
 
 
 def demo_organisations(seed: int) -> list[Organisation]:
@@ -158,12 +177,13 @@ def generate_cases(
     world = _World.build(organisations, first_year, last_year)
     rng = np.random.default_rng(seed)
     serials: Counter[tuple[uuid.UUID, int]] = Counter()
+    ids = _RecordIds(random.Random(seed), first_serial * _IDS_PER_CASE)
     done = 0
     while done < n:
         size = min(CHUNK_SIZE, n - done)
         chunk = sample_chunk(rng, world.tables, size)
         rnd = random.Random(int(rng.integers(2**63)))
-        assembler = _Assembler(world, chunk, rnd, serials, first_serial)
+        assembler = _Assembler(world, chunk, rnd, serials, first_serial, ids)
         for index in range(size):
             yield Case.model_validate(assembler.case(index))
         done += size
@@ -218,9 +238,11 @@ class _Assembler:
         rnd: random.Random,
         serials: Counter[tuple[uuid.UUID, int]],
         first_serial: int,
+        ids: _RecordIds,
     ) -> None:
         self.world, self.chunk, self.rnd, self.serials = world, chunk, rnd, serials
         self.first_serial = first_serial
+        self.new_id = ids
         self.first_victim = [0, *accumulate(chunk.victims)][:-1]
         self.last_day = world.tables.last_day
         self.transit: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -241,7 +263,7 @@ class _Assembler:
         ]
         referrals = self.referrals(opener, opened)
         data: Data = {
-            "id": new_uuid(rnd),
+            "id": self.new_id(),
             "organisation_id": opener.id,
             "reference": self.reference(opener, opened_on.year),
             "opened_on": opened_on,
@@ -282,7 +304,7 @@ class _Assembler:
         recruited = date.fromordinal(c.recruited[v])
         data: Data = {
             "person": {
-                "id": new_uuid(rnd),
+                "id": self.new_id(),
                 "gender": gender,
                 "citizenships": [origin],
                 "personal": self.personal(origin, gender, born) if rnd.random() < 0.93 else None,
@@ -455,7 +477,7 @@ class _Assembler:
         gender = (
             "Masculine" if draw < 0.68 else "Feminine" if draw < 0.98 else "NonSpecifiedUnknown"
         )
-        person: Data = {"id": new_uuid(rnd), "gender": gender, "citizenships": [citizenship]}
+        person: Data = {"id": self.new_id(), "gender": gender, "citizenships": [citizenship]}
         if rnd.random() < 0.6:
             pool = pool_for(citizenship)
             given, _ = _given(rnd, pool, gender)
