@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -17,7 +18,7 @@ from sqlalchemy import Connection, Engine, Select, Table, delete, func, insert, 
 from tipis.standard.records import Case, Organisation
 from tipis.store import tables as t
 from tipis.store.crypto import SecretKey
-from tipis.store.engine import make_engine
+from tipis.store.engine import make_engine, set_sqlite_foreign_keys
 from tipis.store.migrate import upgrade
 from tipis.store.rows import (
     INSERT_ORDER,
@@ -149,24 +150,23 @@ class Store:
         """Write batches of rows made by ``row_builder`` (possibly in other processes).
 
         All batches are one transaction: if any fails, or the iterable raises, nothing stays.
-        ``large`` says the load is big next to what the tables hold: on PostgreSQL the
-        secondary indexes and foreign keys are then dropped and rebuilt inside the same
-        transaction (checked once, by a join, instead of row by row), which locks the case
-        tables for the duration.
+        ``large`` says the load is big next to what the tables hold: secondary indexes are
+        then built once at the end and foreign keys checked once (by a join) instead of row by
+        row, inside the same transaction. It locks the case tables for the duration.
         """
-        total = 0
-        with self.engine.begin() as connection:
-            rebuild = large and connection.dialect.name == "postgresql"
-            if rebuild:
-                drop_constraints(connection, INSERT_ORDER)
-            for batch in batches:
-                for table in INSERT_ORDER:
-                    write_rows(connection, table, batch.rows.get(table.name, []))
-                total += batch.case_count
-                if progress is not None and batch.case_count:
-                    progress(batch.case_count)
-            if rebuild:
-                restore_constraints(connection, INSERT_ORDER)
+        with self.engine.connect() as connection, _checks_deferred(connection, large):
+            total = 0
+            with connection.begin():
+                if large:
+                    drop_constraints(connection, INSERT_ORDER)
+                for batch in batches:
+                    for table in INSERT_ORDER:
+                        write_rows(connection, table, batch.rows.get(table.name, []))
+                    total += batch.case_count
+                    if progress is not None and batch.case_count:
+                        progress(batch.case_count)
+                if large:
+                    restore_constraints(connection, INSERT_ORDER)
         return total
 
     def _row_batches(self, cases: Iterable[Case]) -> Iterator[RowBatch]:
@@ -262,6 +262,19 @@ class Store:
         batch = rows.take()
         for table in INSERT_ORDER:
             write_rows(connection, table, batch.rows.get(table.name, []))
+
+
+@contextmanager
+def _checks_deferred(connection: Connection, large: bool) -> Iterator[None]:
+    """On SQLite, foreign keys can only be switched off outside a transaction."""
+    sqlite = large and connection.dialect.name == "sqlite"
+    if sqlite:
+        set_sqlite_foreign_keys(connection, enabled=False)
+    try:
+        yield
+    finally:
+        if sqlite:
+            set_sqlite_foreign_keys(connection, enabled=True)
 
 
 def _check_organisations(connection: Connection, case: Case) -> None:

@@ -21,10 +21,14 @@ def make_engine(url: str | URL, **options: Any) -> Engine:
     engine = create_engine(parsed, **options)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
     return engine
 
 
 def _configure_sqlite(connection: Any, _record: Any) -> None:
+    # Take transactions out of the sqlite3 module's hands (it would not begin one before DDL,
+    # so a dropped index would outlive a rollback); ``_begin_sqlite`` begins every one.
+    connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the writer
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -32,6 +36,16 @@ def _configure_sqlite(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages: random-key indexes stay hot
     cursor.close()
+
+
+def _begin_sqlite(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def set_sqlite_foreign_keys(connection: Any, enabled: bool) -> None:
+    """Switch SQLite's foreign-key checks, which only works outside a transaction."""
+    raw = connection.connection.driver_connection
+    raw.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
 
 
 def describe(url: str | URL) -> str:

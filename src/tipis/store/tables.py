@@ -69,11 +69,12 @@ persons = Table(
     "persons",
     metadata,
     Column("id", Uuid, primary_key=True),
-    Column("pseudonym", String(32), nullable=False, unique=True),
+    Column("pseudonym", String(32), nullable=False),
     Column("gender", String(CODE), nullable=False),
     Column("citizenship", String(ISO3)),
     Column("other_citizenships", String(64), nullable=False, default=""),
     Column("personal_sealed", LargeBinary),
+    Index(None, "pseudonym", unique=True),
     sqlite_with_rowid=False,
 )
 

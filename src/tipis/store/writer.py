@@ -53,12 +53,16 @@ def _copy_postgresql(connection: Connection, table: Table, rows: Sequence[Row]) 
 
 
 def drop_constraints(connection: Connection, tables: Sequence[Table]) -> None:
-    """Drop foreign keys and secondary indexes of ``tables`` (PostgreSQL, in a transaction)."""
+    """Drop secondary indexes and (PostgreSQL) foreign keys of ``tables``, in a transaction.
+
+    On SQLite the caller switches foreign keys off instead (``PRAGMA foreign_keys``).
+    """
     for table in tables:
-        for constraint in table.foreign_key_constraints:
-            connection.execute(DropConstraint(constraint))
         for index in table.indexes:
             connection.execute(DropIndex(index))
+        if connection.dialect.name == "postgresql":
+            for constraint in table.foreign_key_constraints:
+                connection.execute(DropConstraint(constraint))
 
 
 def restore_constraints(connection: Connection, tables: Sequence[Table]) -> None:
@@ -66,6 +70,16 @@ def restore_constraints(connection: Connection, tables: Sequence[Table]) -> None
     for table in tables:
         for index in table.indexes:
             connection.execute(CreateIndex(index))
-    for table in tables:
-        for constraint in table.foreign_key_constraints:
-            connection.execute(AddConstraint(constraint))
+    if connection.dialect.name == "postgresql":
+        for table in tables:
+            for constraint in table.foreign_key_constraints:
+                connection.execute(AddConstraint(constraint))
+        return
+    violation = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+    if violation is not None:
+        table, _, parent, _ = violation
+        raise exc.IntegrityError(
+            "PRAGMA foreign_key_check",
+            None,
+            ValueError(f"a row of {table} refers to a missing row of {parent}"),
+        )

@@ -47,9 +47,11 @@ def upgrade() -> None:
         sa.Column("other_citizenships", sa.String(length=64), nullable=False),
         sa.Column("personal_sealed", sa.LargeBinary(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_persons")),
-        sa.UniqueConstraint("pseudonym", name=op.f("uq_persons_pseudonym")),
         sqlite_with_rowid=False,
     )
+    with op.batch_alter_table("persons", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_persons_pseudonym"), ["pseudonym"], unique=True)
+
     op.create_table(
         "cases",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -276,6 +278,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_cases_country_of_identification_opened_on"))
 
     op.drop_table("cases")
+    with op.batch_alter_table("persons", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_persons_pseudonym"))
+
     op.drop_table("persons")
     op.drop_table("organisations")
     op.drop_table("access_log")
