@@ -15,6 +15,7 @@ import platform
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,12 +36,13 @@ TARGET_GIB = 2.0
 def child(backend: str, cases: int) -> None:
     """Run one load and print its figures as JSON on the last line."""
     import sqlalchemy as sa
-    from tipis.synthetic.generator import demo_organisations, generate_cases
 
     from tipis.store.cases import Store
     from tipis.store.crypto import key_from_text, new_key_text
     from tipis.store.engine import make_engine
     from tipis.store.migrate import upgrade
+    from tipis.synthetic.bulk import load_synthetic
+    from tipis.synthetic.generator import demo_organisations
 
     url, cleanup = _database(backend)
     try:
@@ -50,7 +52,7 @@ def child(backend: str, cases: int) -> None:
         for organisation in organisations:
             store.add_organisation(organisation)
         started = time.perf_counter()
-        loaded = store.load_cases(generate_cases(cases, SEED, organisations))
+        loaded = load_synthetic(store, cases, SEED, organisations)
         seconds = time.perf_counter() - started
         with store.engine.connect() as connection:
             rows = {
@@ -102,14 +104,31 @@ class Figures:
 
 def run(backend: str, cases: int) -> Figures:
     command = [sys.executable, __file__, "--child", backend, "--cases", str(cases)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    output = process.stdout.read() if process.stdout else ""
-    _, status, usage = os.wait4(process.pid, 0)
-    if status != 0:
-        raise SystemExit(f"{backend} run failed (status {status})")
-    figures = Figures(**json.loads(output.strip().splitlines()[-1]))
-    figures.peak_gib = usage.ru_maxrss / 1024 / 1024  # ru_maxrss is in KiB on Linux
+    with tempfile.TemporaryFile("w+") as output:
+        process = subprocess.Popen(command, stdout=output, text=True)
+        peak = 0
+        while process.poll() is None:  # the loader and its workers together
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.2)
+        if process.returncode != 0:
+            raise SystemExit(f"{backend} run failed (status {process.returncode})")
+        output.seek(0)
+        figures = Figures(**json.loads(output.read().strip().splitlines()[-1]))
+    figures.peak_gib = peak / 2**30
     return figures
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except (FileNotFoundError, ProcessLookupError):
+        return total
+    return total + sum(tree_rss(int(child)) for child in children)
 
 
 def machine() -> str:
