@@ -24,7 +24,6 @@ from tipis.store.migrate import upgrade
 POSTGRES_URL = os.environ.get(
     "TIPIS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 @pytest.fixture(scope="session")
@@ -80,11 +79,3 @@ def store(database_url: str, key: SecretKey) -> Iterator[Store]:
     upgrade(store.engine)
     yield store
     store.engine.dispose()
-
-
-def shared_data(relative: str) -> Path:
-    """A file from ../shared/data, or skip the test saying why."""
-    path = SHARED_DATA / relative
-    if not path.exists():
-        pytest.skip(f"real reference data not available: {path} is absent (see README)")
-    return path

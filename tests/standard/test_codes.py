@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import pickle
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.shared import HTCDS_CSV, shared_file
 from tipis.standard.codes import (
     LANGUAGES,
     Code,
@@ -20,9 +20,6 @@ from tipis.standard.codes import (
     glotip_form_group,
     glotip_sex,
 )
-
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-HTCDS_FILE = SHARED_DATA / "htcds" / "htcds_field_standards_2.0.csv"
 
 EXPECTED_LISTS = {
     "gender", "glotip_sex", "glotip_age_group", "ctdc_age_band", "exploitation_form",
@@ -63,10 +60,8 @@ ALL_LISTS = sorted(EXPECTED_LISTS)
 
 def _htcds_picklists() -> dict[str, list[tuple[str, str]]]:
     """HTCDS field -> [(value name, value label)], read from the shared reference file."""
-    if not HTCDS_FILE.is_file():
-        pytest.skip(f"HTCDS reference file not available at {HTCDS_FILE} (../shared/data absent)")
     picklists: dict[str, list[tuple[str, str]]] = {}
-    with HTCDS_FILE.open(encoding="utf-8-sig", newline="") as fh:
+    with shared_file(HTCDS_CSV).open(encoding="utf-8-sig", newline="") as fh:
         for row in csv.DictReader(fh):
             field = row["Field Name including Prefix"]
             if field in HTCDS_FIELDS:

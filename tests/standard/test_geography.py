@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
+from tests.shared import M49_CSV, shared_file
 from tipis.standard import geography
 from tipis.standard.geography import LANGUAGES, UnknownArea, UnknownCountry
-
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-M49_FILE = SHARED_DATA / "m49" / "UNSD_M49_methodology.csv"
 
 GLOTIP_REGIONS = ["Africa", "Americas", "Asia", "Europe", "Oceania"]
 GLOTIP_SUBREGIONS = {
@@ -36,9 +33,7 @@ GLOTIP_SUBREGIONS = {
 
 
 def m49_rows() -> list[dict[str, str]]:
-    if not M49_FILE.exists():
-        pytest.skip(f"real reference data not available: {M49_FILE} is absent (see README)")
-    with M49_FILE.open(encoding="utf-8-sig", newline="") as handle:
+    with shared_file(M49_CSV).open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

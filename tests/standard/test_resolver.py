@@ -6,12 +6,12 @@ import csv
 import time
 import unicodedata
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.shared import GLOTIP_CSV, shared_file
 from tipis.standard import geography
 from tipis.standard.geography import LANGUAGES, UnknownCountry
 from tipis.standard.resolver import (
@@ -21,9 +21,6 @@ from tipis.standard.resolver import (
     Resolution,
     resolve_country,
 )
-
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-GLOTIP_FILE = SHARED_DATA / "glotip" / "data_glotip_UNODC_release_2023-05-30.csv"
 
 # Codes that are also words people write for something else: documented round-trip exceptions.
 CODE_EXCEPTIONS = {"NA"}  # Namibia's alpha-2 code, far more often "not available"
@@ -235,9 +232,7 @@ GLOTIP_SAMPLE = {  # hand-checked
 
 
 def glotip_strings() -> list[str]:
-    if not GLOTIP_FILE.exists():
-        pytest.skip(f"real reference data not available: {GLOTIP_FILE} is absent (see README)")
-    with GLOTIP_FILE.open(encoding="utf-8", newline="") as handle:
+    with shared_file(GLOTIP_CSV).open(encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(handle)
         return sorted({r["Category"] for r in rows if r["Dimension"] == "by citizenship"})
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared import GLOTIP_CSV, shared_file
 from tipis.synthetic.calibration import (
     PARAMETERS_FILE,
     count_value,
@@ -15,13 +16,6 @@ from tipis.synthetic.calibration import (
     repair_mojibake,
 )
 
-GLOTIP = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "data"
-    / "glotip"
-    / "data_glotip_UNODC_release_2023-05-30.csv"
-)
 HEADER = [
     "Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category", "Sex",
     "Age", "Year", "Unit of measurement", "txtVALUE", "Source",
@@ -100,9 +94,7 @@ def test_derive_parameters_from_a_small_file(tmp_path: Path) -> None:
 
 
 def test_rederiving_from_glotip_reproduces_the_shipped_file() -> None:
-    if not GLOTIP.is_file():
-        pytest.skip(f"real GLOTIP file not available: {GLOTIP} is absent (see README)")
-    derived = derive_parameters(GLOTIP)
+    derived = derive_parameters(shared_file(GLOTIP_CSV))
     shipped = load_parameters()
     for key in derived.keys() - {"derived_on"}:
         assert derived[key] == shipped[key], key
