@@ -159,8 +159,10 @@ ConsentScope = Annotated[
     Field(json_schema_extra={"codelist": "consent_scope"}),
 ]
 
-#: Forms whose GLOTIP group is forced labour; only these may name a labour industry.
-_ROUTE_ORDER = {"Recruitment": 1, "Transit": 2, "Exploitation": 3}
+
+def _route_rank(event_type: str) -> int:
+    """Where a leg of this type falls on a route (the event_type list's ``order`` column)."""
+    return int(codelist("event_type").attr(event_type, "order") or 0)
 
 
 class Record(BaseModel):
@@ -294,7 +296,7 @@ class Victim(Record):
         return self
 
     def _check_route_order(self) -> None:
-        ranks = [_ROUTE_ORDER[event.type] for event in self.route]
+        ranks = [_route_rank(event.type) for event in self.route]
         if ranks != sorted(ranks):
             order = " → ".join(event.type for event in self.route)
             raise ValueError(
