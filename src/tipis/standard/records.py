@@ -36,8 +36,16 @@ MAX_AGE = 120
 
 
 def _code_in(list_name: str) -> Callable[[str], str]:
+    """A validator accepting the codes of ``list_name``; runs for every code of every record."""
+    valid: frozenset[str] = frozenset()
+
     def check(value: str) -> str:
-        return codelist(list_name).validate(value)
+        nonlocal valid
+        if value in valid:
+            return value
+        codes = codelist(list_name)  # loaded on first use, not at import
+        valid = frozenset(codes.codes)
+        return codes.validate(value)
 
     return check
 

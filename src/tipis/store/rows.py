@@ -158,8 +158,11 @@ class CaseRows:
         )
         codes = self.rows[t.victim_codes]
         for field, list_name in VICTIM_CODE_FIELDS.items():
-            for i, code in enumerate(dict.fromkeys(getattr(victim, field))):
-                codes.append((victim_id, list_name, code, i))
+            values = getattr(victim, field)
+            if values:  # most lists of most victims are empty
+                codes += [
+                    (victim_id, list_name, code, i) for i, code in enumerate(dict.fromkeys(values))
+                ]
         for i, e in enumerate(victim.route):
             self.rows[t.route_events].append(
                 (

@@ -202,11 +202,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("victim_id", "position", name=op.f("pk_route_events")),
         sqlite_with_rowid=False,
     )
-    with op.batch_alter_table("route_events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_route_events_type_country"), ["type", "country"], unique=False
-        )
-
     op.create_table(
         "services",
         sa.Column("victim_id", sa.Uuid(), nullable=False),
@@ -245,22 +240,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("victim_id", "list_name", "code", name=op.f("pk_victim_codes")),
         sqlite_with_rowid=False,
     )
-    with op.batch_alter_table("victim_codes", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_victim_codes_list_name_code"), ["list_name", "code"], unique=False
-        )
 
 
 def downgrade() -> None:
 
-    with op.batch_alter_table("victim_codes", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_victim_codes_list_name_code"))
-
     op.drop_table("victim_codes")
     op.drop_table("services")
-    with op.batch_alter_table("route_events", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_route_events_type_country"))
-
     op.drop_table("route_events")
     op.drop_table("perpetrator_roles")
     op.drop_table("consents")
