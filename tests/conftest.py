@@ -48,8 +48,13 @@ def postgres_schema_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def key() -> SecretKey:
-    return key_from_text(new_key_text())
+def key_text() -> str:
+    return new_key_text()
+
+
+@pytest.fixture
+def key(key_text: str) -> SecretKey:
+    return key_from_text(key_text)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from tipis.cli import cases, db, demo, standard
+from tipis.cli import cases, db, demo, ingest, standard
 
 app = typer.Typer(
     name="tipis",
@@ -20,6 +20,8 @@ db.register(app)
 standard.register(app)
 demo.register(app)
 app.add_typer(cases.app, name="cases")
+app.add_typer(ingest.imports, name="import")
+app.add_typer(ingest.profiles, name="profile")
 
 
 def main() -> None:

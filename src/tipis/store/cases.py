@@ -182,16 +182,18 @@ class Store:
     ) -> Case:
         """Read one case. Opening personal details is logged against ``actor``."""
         with self.engine.begin() as connection:
-            case_row = connection.execute(select(t.cases).where(t.cases.c.id == case_id)).first()
-            if case_row is None:
-                raise NotFound(f"no case with id {case_id}")
-            related = _related_rows(connection, case_id)
-            person_rows = _person_rows(connection, related)
-            if personal and any(row["personal_sealed"] is not None for row in person_rows):
+            if personal and _has_personal_details(connection, case_id):
                 _log_access(connection, actor, "read_personal", "case", str(case_id), purpose)
-            key = self._key if personal else None
-            people = {row["id"]: person_from_row(row, key) for row in person_rows}
-            return case_from_rows(case_row._mapping, related, people)
+            return self._read_case(connection, case_id, personal)
+
+    def _read_case(self, connection: Connection, case_id: UUID, personal: bool) -> Case:
+        case_row = connection.execute(select(t.cases).where(t.cases.c.id == case_id)).first()
+        if case_row is None:
+            raise NotFound(f"no case with id {case_id}")
+        related = _related_rows(connection, case_id)
+        key = self._key if personal else None
+        people = {row["id"]: person_from_row(row, key) for row in _person_rows(connection, related)}
+        return case_from_rows(case_row._mapping, related, people)
 
     def case_version(self, case_id: UUID) -> int:
         with self.engine.connect() as connection:
@@ -326,6 +328,18 @@ def _related_rows(connection: Connection, case_id: UUID) -> dict[Table, list[Any
         table: [row._mapping for row in connection.execute(query.order_by(table.c.position))]
         for table, query in queries.items()
     }
+
+
+def _has_personal_details(connection: Connection, case_id: UUID) -> bool:
+    people = (
+        select(t.victims.c.person_id)
+        .where(t.victims.c.case_id == case_id)
+        .union_all(select(t.perpetrators.c.person_id).where(t.perpetrators.c.case_id == case_id))
+    )
+    query = select(t.persons.c.id).where(
+        t.persons.c.id.in_(people), t.persons.c.personal_sealed.is_not(None)
+    )
+    return connection.execute(query.limit(1)).first() is not None
 
 
 def _person_rows(connection: Connection, related: dict[Table, list[Any]]) -> list[Any]:

@@ -193,3 +193,91 @@ access_log = Table(
     Column("object_id", String(64), nullable=False),
     Column("purpose", String(400)),
 )
+
+# Imports -------------------------------------------------------------------------------------
+
+import_batches = Table(
+    "import_batches",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("source", String(200), nullable=False),
+    Column("profile", String(200), nullable=False),
+    Column("file_name", String(400), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("counts", Text, nullable=False),
+)
+
+#: Which record each source row became: makes re-imports idempotent and rollbacks possible.
+import_records = Table(
+    "import_records",
+    metadata,
+    Column("source", String(200), primary_key=True),
+    Column("source_key", String(64), primary_key=True),
+    Column("record_type", String(20), nullable=False),
+    Column("record_id", Uuid, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("batch_id", Uuid, ForeignKey("import_batches.id"), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Index(None, "batch_id"),
+    Index(None, "record_id"),
+    sqlite_with_rowid=False,
+)
+
+#: Earlier versions of records an import replaced, sealed (they may hold personal details).
+record_history = Table(
+    "record_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_type", String(20), nullable=False),
+    Column("record_id", Uuid, nullable=False),
+    Column("replaced_by_batch", Uuid, ForeignKey("import_batches.id"), nullable=False),
+    Column("previous_batch", Uuid, ForeignKey("import_batches.id")),
+    Column("previous_fingerprint", String(64), nullable=False),
+    Column("previous_row_number", Integer, nullable=False),
+    Column("sealed_content", LargeBinary, nullable=False),
+    Index(None, "record_id"),
+    Index(None, "replaced_by_batch"),
+)
+
+#: Rows an import set aside, with their problems; the row itself is sealed.
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", Uuid, ForeignKey("import_batches.id"), nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("source_key", String(64), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("sealed_row", LargeBinary, nullable=False),
+    Column("problems", Text, nullable=False),
+    Column("resolved_by_batch", Uuid, ForeignKey("import_batches.id")),
+    Index(None, "batch_id"),
+    Index(None, "source", "source_key"),
+)
+
+# Aggregate observations (GLOTIP layout) ----------------------------------------------------
+
+observations = Table(
+    "observations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("area", String(ISO3), nullable=False),
+    Column("year", SmallInteger, nullable=False),
+    Column("indicator", String(CODE), nullable=False),
+    Column("dimension", String(CODE), nullable=False),
+    Column("category", String(200), nullable=False),
+    Column("category_iso3", String(ISO3)),
+    Column("sex", String(10), nullable=False),
+    Column("age", String(10), nullable=False),
+    Column("value_lower", Integer, nullable=False),
+    Column("value_upper", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("unit", String(40), nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("flags", String(400), nullable=False),
+    Index(None, "indicator", "area", "year"),
+)
