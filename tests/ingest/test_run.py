@@ -262,3 +262,14 @@ def _organisation_is_being_written(store: Store) -> bool:
             return int(locks.scalar_one()) > 0
     wal = Path(str(store.engine.url.database) + "-wal")
     return wal.exists() and wal.stat().st_size > 100_000
+
+
+def test_a_row_position_key_keeps_identical_rows_apart(
+    store: Store, profile: Profile, tmp_path: Path
+) -> None:
+    by_position = profile.model_copy(update={"key": ["#row"]})
+    path = _csv(tmp_path / "police.csv", [GOOD[0], GOOD[0], GOOD[1]])
+    report = run_import(store, path, by_position)
+    assert (report.read, report.created) == (3, 3)
+    again = run_import(store, path, by_position)
+    assert (again.created, again.unchanged) == (0, 3)

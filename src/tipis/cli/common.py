@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import NoReturn
 
 import typer
@@ -12,8 +13,10 @@ from tipis.settings import Settings
 from tipis.store.cases import Store
 from tipis.store.crypto import SecretKeyError
 
-console = Console()
-errors = Console(stderr=True)
+#: Piped output (scripts, logs, CI) gets whole lines rather than an 80-column fold.
+_PIPED_WIDTH = None if sys.stdout.isatty() else 200
+console = Console(width=_PIPED_WIDTH)
+errors = Console(stderr=True, width=_PIPED_WIDTH)
 
 
 def open_store(settings: Settings | None = None) -> Store:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -62,9 +63,20 @@ def import_file(
     source: Annotated[
         str | None, typer.Option(help="Name of the source (default: the profile's name).")
     ] = None,
+    file_format: Annotated[
+        str | None, typer.Option("--format", help="Override the profile: csv, xlsx, json, jsonl.")
+    ] = None,
+    delimiter: Annotated[str | None, typer.Option(help="Override the CSV delimiter.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Override the encoding.")] = None,
 ) -> None:
-    """Import FILE with a mapping profile. All or nothing unless --quarantine."""
-    chosen = _profile(profile)
+    """Import FILE with a mapping profile. All or nothing unless --quarantine.
+
+    --format, --delimiter and --encoding read a variant of the profile's layout, e.g. a file
+    exported from quarantine (UTF-8, comma-separated) for a profile that reads cp1252 with ';'.
+    """
+    chosen = _with_overrides(
+        _profile(profile), format=file_format, delimiter=delimiter, encoding=encoding
+    )
     store = open_store()
     columns = (
         SpinnerColumn(),
@@ -93,6 +105,17 @@ def import_file(
     _print_report(report)
     if report.refused:
         raise typer.Exit(1)
+
+
+def _with_overrides(profile: Profile, **overrides: str | None) -> Profile:
+    given = {name: value for name, value in overrides.items() if value is not None}
+    if not given:
+        return profile
+    try:
+        read = dataclasses.replace(profile.read, **given)  # type: ignore[arg-type]
+    except ValueError as error:
+        fail(str(error))
+    return profile.model_copy(update={"read": read})
 
 
 def _profile(name: str) -> Profile:
@@ -193,7 +216,8 @@ def show_quarantine(
     if export is not None:
         if batch is None:
             fail("--export needs --batch: the rows of one import are exported together")
-        _export_quarantine(quarantined_rows(store, batch), export)
+        profile = next((b.profile for b in list_batches(store) if b.id == batch), "PROFILE")
+        _export_quarantine(quarantined_rows(store, batch), export, profile)
         return
     rows = list_quarantine(store, batch)
     for row in rows:
@@ -209,7 +233,7 @@ def show_quarantine(
     console.print(f"{len(rows):,} rows in quarantine")
 
 
-def _export_quarantine(rows: list[tuple[int, dict[str, Any]]], path: Path) -> None:
+def _export_quarantine(rows: list[tuple[int, dict[str, Any]]], path: Path, profile: str) -> None:
     columns: dict[str, None] = {}
     for _, values in rows:
         columns.update(dict.fromkeys(values))

@@ -45,6 +45,9 @@ from tipis.standard.records import (
 from tipis.standard.resolver import resolve_country
 
 WITHHELD = "[personal value withheld]"
+#: A key "column" meaning the row's position: for files whose rows are independent records
+#: without an identifier (e.g. CTDC's k-anonymised rows, which repeat on purpose).
+ROW_KEY = "#row"
 _STEP = re.compile(r"([a-z_][a-z0-9_]*)(?:\[(\d+)\])?")
 #: The last list index of a target path: ``services[0]`` in ``victims[0].services[0].type``.
 _LAST_INDEX = re.compile(r"\[(\d+)\](?=[^\[]*$)")
@@ -84,7 +87,7 @@ class RowMapper:
 
     def map(self, row: SourceRow) -> MappedRow:
         values = {name: _clean(value) for name, value in row.values.items()}
-        mapped = MappedRow(row.number, values, self._key(values), fingerprint(values))
+        mapped = MappedRow(row.number, values, self._key(row, values), fingerprint(values))
         mapped.problems.extend(getattr(row, "problems", ()))
         record: dict[str, Any] = {}
         filled: set[str] = set()
@@ -98,10 +101,15 @@ class RowMapper:
         mapped.record = prune_unfilled(record, filled)
         return mapped
 
-    def _key(self, values: Mapping[str, object]) -> str:
+    def _key(self, row: SourceRow, values: Mapping[str, object]) -> str:
         if not self.profile.key:
             return fingerprint(values)
-        parts = [fold(str(values.get(column) or "")) for column in self.profile.key]
+        parts = [
+            f"{row.number}.{row.item or 0}"
+            if column == ROW_KEY
+            else fold(str(values.get(column) or ""))
+            for column in self.profile.key
+        ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     def _apply(
@@ -123,10 +131,15 @@ class RowMapper:
                 if not isinstance(error, NotAProblem):
                     flags = lookup(record, "flags") or []
                     assign(record, "flags", [*flags, f"{_field_name(rule.target)}: {error}"])
+                if not isinstance(error, Implausible):
+                    return
+                # An implausible number is kept as published, flagged: a count cannot be left
+                # empty (the observation needs one), and dropping it would hide the artefact.
+                result = error.value
+            else:
+                fix = error.fix if isinstance(error, CellError) else _fix_for(rule)
+                problems.append(Problem(self.file_name, row, column, shown, str(error), fix))
                 return
-            fix = error.fix if isinstance(error, CellError) else _fix_for(rule)
-            problems.append(Problem(self.file_name, row, column, shown, str(error), fix))
-            return
         if result is _MISSING:
             if rule.required:
                 problems.append(
@@ -208,6 +221,14 @@ class CellError(ValueError):
         self.fix = fix
 
 
+class Implausible(CellError):
+    """A value that parsed but is larger than the rule's ``max``; it carries the value."""
+
+    def __init__(self, message: str, fix: str, value: Any) -> None:
+        super().__init__(message, fix)
+        self.value = value
+
+
 class NotAProblem(ValueError):
     """No value, for a reason the data itself gives (e.g. 'Nationals' is no single country)."""
 
@@ -271,9 +292,10 @@ _CONVERTERS: dict[str, Callable[[FieldRule, object], Any]] = {
 def _check_max(rule: FieldRule, value: Any) -> None:
     number = getattr(value, "upper", value)
     if isinstance(number, int | float) and number > (rule.max or 0):
-        raise CellError(
+        raise Implausible(
             f"{number:,} is implausibly large for {rule.target} (over {rule.max:,.0f})",
             "check the source: questionnaire artefacts and typing slips look like this",
+            value,
         )
 
 

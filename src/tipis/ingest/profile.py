@@ -131,7 +131,8 @@ class Profile(Strict):
     key: list[str] = Field(
         default_factory=list,
         description="Columns identifying a record in this source; a changed row with the same "
-        "key updates its record. Without a key, each distinct row is its own record.",
+        "key updates its record. Without a key, each distinct row is its own record (identical "
+        "rows are one). '#row' means the row's position: rows are records even when identical.",
     )
     fields: list[FieldRule]
     defaults: dict[str, Any] = Field(
@@ -146,7 +147,7 @@ class Profile(Strict):
 
     @property
     def columns(self) -> set[str]:
-        return {c for rule in self.fields for c in rule.source_columns} | set(self.key)
+        return {c for rule in self.fields for c in rule.source_columns} | (set(self.key) - {"#row"})
 
 
 def load_profile(name_or_path: str) -> Profile:
