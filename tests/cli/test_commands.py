@@ -138,7 +138,9 @@ def test_every_command_has_help() -> None:
 def test_demo_loads_synthetic_data_and_summarises(home: Path) -> None:
     output = _invoke("demo", "--cases", "300")
     assert "What the store holds" in output
-    assert _store().count_cases() == 300
-    assert (home / "demo-exports").is_dir()
+    assert "Demo agencies' files imported" in output
+    imported = _store().count_cases() - 300  # the agencies' own files, through their profiles
+    assert imported > 1000
+    assert (home / "demo-exports" / "policia_es.csv").exists()
     again = _invoke("demo", "--cases", "300")
-    assert "already holds 300 cases" in again
+    assert f"already holds {300 + imported:,} cases" in again

@@ -19,6 +19,8 @@ from rich.table import Table
 
 from tipis.cli.common import console, open_store
 from tipis.cli.db import ensure_key_file
+from tipis.ingest.profile import load_profile
+from tipis.ingest.run import run_import
 from tipis.settings import Settings
 from tipis.standard.codes import codelist
 from tipis.standard.geography import country
@@ -26,7 +28,7 @@ from tipis.store.cases import Store
 from tipis.store.engine import describe
 from tipis.store.summary import StoreSummary, summarise
 from tipis.synthetic.bulk import load_synthetic as load_synthetic_cases
-from tipis.synthetic.exports import write_agency_exports
+from tipis.synthetic.exports import ExportSet, write_agency_exports
 from tipis.synthetic.generator import demo_organisations
 
 Cases = Annotated[int, typer.Option(min=0, help="How many synthetic cases to generate.")]
@@ -68,8 +70,26 @@ def demo(cases: Cases = 20_000, seed: Seed = 2026) -> None:
     else:
         load_synthetic(store, cases, seed)
         written = write_agency_exports(settings.home / "demo-exports", seed)
-        console.print("agency exports: " + ", ".join(str(p) for p in written.exports))
+        import_agency_exports(store, written)
     print_summary(summarise(store.engine))
+
+
+def import_agency_exports(store: Store, exports: ExportSet) -> None:
+    """Import the demo agencies' own files with their profiles, as a data manager would."""
+    table = Table(title="Demo agencies' files imported with their profiles", title_justify="left")
+    for column in ("file", "profile", "read", "created", "quarantined"):
+        table.add_column(column)
+    for path, profile in (
+        (exports.police_csv, "policia_es"),
+        (exports.ngo_xlsx, "ngo_shelter_en"),
+        (exports.labour_json, "inspection_travail_fr"),
+        (exports.hotline_jsonl, "hotline_es"),
+    ):
+        report = run_import(store, path, load_profile(profile), quarantine=True, actor="demo")
+        table.add_row(
+            str(path), profile, f"{report.read:,}", f"{report.created:,}", f"{report.quarantined:,}"
+        )
+    console.print(table)
 
 
 def load_synthetic(store: Store, cases: int, seed: int) -> None:
