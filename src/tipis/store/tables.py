@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -280,4 +281,24 @@ observations = Table(
     Column("source", String(200), nullable=False),
     Column("flags", String(400), nullable=False),
     Index(None, "indicator", "area", "year"),
+)
+
+# Differential privacy: each dataset's epsilon budget and what releases spent of it -----------
+
+privacy_budgets = Table(
+    "privacy_budgets",
+    metadata,
+    Column("dataset", String(200), primary_key=True),
+    Column("epsilon_total", Float, nullable=False),
+)
+
+privacy_spending = Table(
+    "privacy_spending",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dataset", String(200), ForeignKey("privacy_budgets.dataset"), nullable=False),
+    Column("epsilon", Float, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("note", String(400), nullable=False),
+    Index(None, "dataset"),
 )
