@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from uuid import UUID
 
+import numpy as np
 import pytest
 
 from tipis.standard.codes import glotip_form_group, glotip_sex
@@ -14,7 +17,7 @@ from tipis.standard.records import Case, Organisation, Victim
 from tipis.store.cases import Store
 from tipis.store.crypto import key_from_text, new_key_text
 from tipis.synthetic.calibration import load_parameters
-from tipis.synthetic.generator import demo_organisations, generate_cases
+from tipis.synthetic.generator import _DAYS, _RecordIds, demo_organisations, generate_cases
 
 SAMPLE_CASES = 20_000
 
@@ -240,3 +243,28 @@ def test_cases_load_into_the_store(tmp_path: Path, organisations: list[Organisat
         store.add_organisation(organisation)
     assert store.load_cases(generate_cases(300, 8, organisations)) == 300
     store.engine.dispose()
+
+
+def test_ids_taken_at_once_are_those_made_one_by_one() -> None:
+    one_by_one, at_once = _RecordIds(random.Random(4), 5_000), _RecordIds(random.Random(4), 5_000)
+    made = [one_by_one() for _ in range(40)]
+    taken = [UUID(bytes=raw) for raw in at_once.take(25) + at_once.take(0) + at_once.take(15)]
+    assert taken == made
+    assert at_once() == one_by_one()  # both go on from the same place
+
+
+def test_whole_years_count_birthdays_by_calendar() -> None:
+    rng = np.random.default_rng(1)
+    born = rng.integers(date(1930, 1, 1).toordinal(), date(2010, 1, 1).toordinal(), 5_000)
+    on = born + rng.integers(0, 40_000, 5_000)
+    # Born on a leap day: a year older on 1 March, not on 28 February.
+    born[:4] = date(2000, 2, 29).toordinal()
+    for i, day in enumerate(
+        (date(2001, 2, 28), date(2001, 3, 1), date(2004, 2, 28), date(2004, 2, 29))
+    ):
+        on[i] = day.toordinal()
+    expected = [
+        _years(date.fromordinal(b), date.fromordinal(o))
+        for b, o in zip(born.tolist(), on.tolist(), strict=True)
+    ]
+    assert _DAYS.years(born, on).tolist() == expected

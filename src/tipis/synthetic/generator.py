@@ -1,10 +1,12 @@
 """Synthetic cases: demo agencies and realistic, validated ``Case`` records, fast and repeatable.
 
-Owns ``demo_organisations`` and ``generate_cases``. The main attributes are drawn in numpy
-chunks (``sampling``); this module assembles each case as a plain dict (personal details,
-route, services, consents, perpetrators, referrals, status) and validates it with
-``Case.model_validate``. The same seed gives the same cases, UUIDs included; nothing depends
-on the clock except that no date may lie after today.
+Owns ``demo_organisations`` and ``generate_cases``. Everything random about a case is drawn
+with numpy, a chunk of cases at a time: the main attributes in ``sampling``, the rest
+(opener, personal details, route, services, consents, perpetrators, referrals, status) here,
+as arrays turned into Python lists once per chunk. Assembling a case is then only putting
+ready values into a plain dict, which ``Case.model_validate`` checks. The same seed gives the
+same cases, UUIDs included; nothing depends on the clock except that no date may lie after
+today.
 """
 
 from __future__ import annotations
@@ -12,23 +14,22 @@ from __future__ import annotations
 import random
 import unicodedata
 import uuid
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
-from math import exp
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from tipis.standard.geography import country, is_country
 from tipis.standard.ids import time_ordered_id
 from tipis.standard.records import Case, Organisation
 from tipis.synthetic.calibration import load_parameters
-from tipis.synthetic.names import NamePool, pool_for
+from tipis.synthetic.names import POOLS, pool_index
 from tipis.synthetic.places import AGENCY_KINDS, DESTINATIONS, cities_of
 from tipis.synthetic.sampling import (
     FORMS,
@@ -43,9 +44,13 @@ from tipis.synthetic.sampling import (
     SEX_TYPES_W,
     TRANSIT_LEGS_W,
     VULNERABILITIES,
+    BoolArray,
     Chunk,
+    FloatArray,
+    IntArray,
     Tables,
     build_tables,
+    pick,
     sample_chunk,
     transit_candidates,
 )
@@ -57,9 +62,16 @@ CHUNK_SIZE = 10_000
 MIN_TRANSIT = 25.0
 T = TypeVar("T")
 Data = dict[str, Any]
+ObjectArray = npt.NDArray[np.object_]
 
-_OTHER_GENDERS = ("TransgenderFeminine", "TransgenderMasculine", "NonConforming")
-_GENDER = {"Female": "Feminine", "Male": "Masculine", "Unknown": "NonSpecifiedUnknown"}
+#: Genders by index; the first three follow from sex, the last three are drawn for "Other".
+_GENDERS = (
+    "Feminine", "Masculine", "NonSpecifiedUnknown",
+    "TransgenderFeminine", "TransgenderMasculine", "NonConforming",
+)  # fmt: skip
+_GENDER_OF_SEX = {"Female": 0, "Male": 1, "Unknown": 2, "Other": -1}
+#: Whether a gender takes female (1) or male (0) given names; -1: either, half and half.
+_FEMALE_NAMES = np.array([1, 0, -1, 1, 0, -1])
 _ONLINE = {"ThroughOnlineSocialNetworks", "ThroughAnOnlineAdvertisement"}
 _SECONDARY_FORMS = ("ForcedLabour", "SexualExploitation", "ForcedCriminalActivity")
 #: Who opens a case, by GLOTIP group of the first victim's form (organisation_type weights).
@@ -93,18 +105,26 @@ _SERVICE_RECORDING = {
     "NGO": 1.8, "Hotline": 0.5, "LawEnforcement": 0.5, "ProsecutionService": 0.3,
     "LabourInspectorate": 0.4,
 }  # fmt: skip
+#: Planned lengths of a service, in days (one is drawn, equally likely).
+_SERVICE_PLANS = np.array([90, 180, 365])
 #: Consents: (scope, P recorded, P given when recorded). Most files hold one or two.
 _CONSENTS = (("DataProcessing", .75, .95), ("Referral", .30, .85), ("DataSharing", .15, .70),
              ("Interview", .10, .80), ("ResearchUse", .05, .50))  # fmt: skip
 _ROLES = ("RecruiterOrIntermediary", "Exploiter", "Transporter", "BrokerTravelAgent",
           "Smuggler", "Abuser", "Kidnapper", "TravellingPartner", "Other")  # fmt: skip
-_ROLE_CUM = tuple(accumulate((0.30, 0.30, 0.12, 0.06, 0.05, 0.06, 0.02, 0.03, 0.06)))
-_PERPETRATORS_CUM = tuple(accumulate((0.55, 0.28, 0.11, 0.06)))
+_ROLES_W = (0.30, 0.30, 0.12, 0.06, 0.05, 0.06, 0.02, 0.03, 0.06)
+#: Perpetrators per case: none, one, two or three.
+_PERPETRATORS_W = (0.55, 0.28, 0.11, 0.06)
+_REFERRAL_REASONS = ("AdditionalServicesRequired", "MigrationOrChangeOfLocation", "Other")
+_REFERRAL_REASONS_W = (0.75, 0.15, 0.10)
+#: Case statuses by index: closed ones first.
+_CASE_STATUSES = ("Closed", "ClosedReferred", "Active", "FollowUp")
+_TRAFFICKING_STATUSES = (
+    "ActualVictimOfTrafficking", "PossibleVictimOfTrafficking", "NotAVictimOfTrafficking",
+)  # fmt: skip
 _INDUSTRY_LETTERS = {
     "ForcedLabour": "ACFITBGHSN", "Servitude": "TTTTTTTTIS", "ChildLabour": "AAAAGGTTBC",
 }  # fmt: skip
-_PLATFORM_CUM = tuple(accumulate((PLATFORMS_W / PLATFORMS_W.sum()).tolist()))
-_SEX_TYPE_CUM = tuple(accumulate((SEX_TYPES_W / SEX_TYPES_W.sum()).tolist()))
 # Version 4 and the RFC 4122 variant, set on random bits (what ``UUID(version=4)`` does).
 _UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID_V4 = (0x4000 << 64) | (0x8000 << 48)
@@ -112,7 +132,8 @@ _UUID_V4 = (0x4000 << 64) | (0x8000 << 48)
 _SYNTHETIC_EPOCH_MS = 1_577_836_800_000
 #: Room for this many ids per case in the ordered id space of one part.
 _IDS_PER_CASE = 1_000
-_MASK_CACHE: dict[tuple[int, int], list[str]] = {}
+# The layout of ``time_ordered_id`` (a test checks that ``_RecordIds.take`` agrees with it).
+_MILLIS, _VERSION_7, _VARIANT_RFC, _RAND_B = 2**48 - 1, 0x7 << 76, 0b10 << 62, 2**62 - 1
 
 
 def new_uuid(rnd: random.Random) -> uuid.UUID:
@@ -132,6 +153,29 @@ class _RecordIds:
     def __call__(self) -> uuid.UUID:
         self._next += 1
         return time_ordered_id(self._next, self._rnd.getrandbits(74))
+
+    def take(self, count: int) -> list[bytes]:
+        """The next ``count`` ids as their 16 bytes, the same as ``count`` calls would give
+        (pydantic reads a UUID from its bytes faster than Python makes a ``UUID``).
+
+        ``getrandbits(74)`` takes three 32-bit words and keeps 10 bits of the third, so one
+        ``getrandbits`` of 96 bits per id draws all the ids' words in the same order.
+        """
+        first = self._next + 1
+        self._next += count
+        if not count:
+            return []
+        data = self._rnd.getrandbits(96 * count).to_bytes(12 * count, "little")
+        words = np.frombuffer(data, dtype="<u4").reshape(count, 3).astype(np.uint64)
+        low, middle, high = words[:, 0], words[:, 1], words[:, 2] >> np.uint64(22)
+        rand_a = middle >> np.uint64(30) | high << np.uint64(2)  # bits 62..73
+        rand_b = low | (middle & np.uint64(0x3FFF_FFFF)) << np.uint64(32)  # bits 0..61
+        millis = np.arange(first, first + count, dtype=np.uint64) & np.uint64(_MILLIS)
+        ids = np.empty((count, 2), dtype=">u8")
+        ids[:, 0] = millis << np.uint64(16) | np.uint64(_VERSION_7 >> 64) | rand_a
+        ids[:, 1] = np.uint64(_VARIANT_RFC) | rand_b
+        raw = ids.tobytes()
+        return [raw[at : at + 16] for at in range(0, 16 * count, 16)]
 
 
 def demo_organisations(seed: int) -> list[Organisation]:
@@ -174,364 +218,843 @@ def generate_cases(
         raise ValueError("generate_cases needs at least one organisation to open the cases")
     if first_year > last_year:
         raise ValueError(f"first_year {first_year} is after last_year {last_year}")
-    world = _World.build(organisations, first_year, last_year)
+    agencies = tuple(_Agency(o.id, o.type, o.country, o.city) for o in organisations)
+    world = _world(agencies, first_year, last_year, date.today())
     rng = np.random.default_rng(seed)
-    serials: Counter[tuple[uuid.UUID, int]] = Counter()
+    serials: Counter[tuple[int, int]] = Counter()  # (organisation, year): last serial
     ids = _RecordIds(random.Random(seed), first_serial * _IDS_PER_CASE)
     done = 0
     while done < n:
         size = min(CHUNK_SIZE, n - done)
         chunk = sample_chunk(rng, world.tables, size)
-        rnd = random.Random(int(rng.integers(2**63)))
-        assembler = _Assembler(world, chunk, rnd, serials, first_serial, ids)
-        for index in range(size):
-            yield Case.model_validate(assembler.case(index))
+        cases = _Assembler(world, chunk, rng, ids).cases(serials, first_serial)
+        yield from map(Case.model_validate, cases)
         done += size
+
+
+class _Agency(NamedTuple):
+    """What the generator uses of an organisation."""
+
+    id: uuid.UUID
+    type: str
+    country: str
+    city: str | None
 
 
 @dataclass(frozen=True)
 class _World:
-    """The organisations and tables one ``generate_cases`` call draws from."""
+    """The organisations and tables one ``generate_cases`` call draws from, as arrays.
+
+    Organisations are referred to by their index in ``organisations``, countries by their
+    index in ``tables.countries`` (a chunk's destinations and origins are such indices).
+    """
 
     tables: Tables
-    openers: dict[tuple[str, str], tuple[list[Organisation], tuple[float, ...]]]
-    by_country: dict[str, list[Organisation]]
-    providers: dict[str, list[Organisation]]  # NGOs that provide services, per country
+    opener_cum: FloatArray  # [destination x group, k]: cumulative weights, padded with inf
+    opener: IntArray  # [destination x group, k]: the organisation
+    org_id: ObjectArray
+    org_key: list[int]  # the first organisation with the same id (their references count on)
+    org_city: ObjectArray
+    org_ngo: BoolArray
+    org_scale: FloatArray  # how much of the support plan it records
+    org_decided: ObjectArray  # status_decided_by when it decides
+    org_prefix: tuple[str, ...]  # of its case references
+    referral_to: IntArray  # [organisation, k]: organisations it refers cases to
+    referral_count: IntArray
+    provider: IntArray  # [organisation, k]: NGOs of its country that provide services
+    provider_count: IntArray
+    codes: ObjectArray  # tables.countries
+    citizenships: ObjectArray  # [code] per country (shared lists: pydantic copies them)
+    pool: IntArray  # per country: index into names.POOLS
+    city_first: IntArray  # per country: where its cities start in ``cities``
+    city_count: IntArray
+    cities: ObjectArray  # flat, ending with None
     reporters: frozenset[str]
 
     @classmethod
-    def build(cls, organisations: Sequence[Organisation], first: int, last: int) -> _World:
+    def build(cls, orgs: tuple[_Agency, ...], first: int, last: int, today: date) -> _World:
+        """The world of ``orgs`` in the years ``first`` to ``last``, dated up to ``today``."""
         params = load_parameters()
-        by_country: dict[str, list[Organisation]] = {}
-        for organisation in organisations:
-            by_country.setdefault(organisation.country, []).append(organisation)
-        openers = {
-            (iso3, group): _opener_weights(orgs, group)
-            for iso3, orgs in by_country.items()
+        by_country: dict[str, list[int]] = {}
+        for i, organisation in enumerate(orgs):
+            by_country.setdefault(organisation.country, []).append(i)
+        tables = build_tables(params, sorted(by_country), first, last, today)
+        openers = [
+            _openers(orgs, by_country[destination], group)
+            for destination in tables.destinations
             for group in GROUPS
+        ]
+        opener_cum = np.full((len(openers), max(len(o) for o, _ in openers)), np.inf)
+        opener = np.zeros(opener_cum.shape, dtype=np.int64)
+        for row, (chosen, cum) in enumerate(openers):
+            opener_cum[row, : len(cum)], opener[row, : len(chosen)] = cum, chosen
+        referral_to, referral_count = _padded(
+            [_referral_targets(orgs, by_country, o) for o in orgs]
+        )
+        providers = {
+            c: [i for i in members if orgs[i].type == "NGO"] for c, members in by_country.items()
         }
+        provider, provider_count = _padded([providers[o.country] for o in orgs])
         # Transit only through countries that detect victims in numbers, not microstates.
         volume = params["victims_by_country"]
         reporters = frozenset(c for c in volume if is_country(c) and volume[c] >= MIN_TRANSIT)
-        tables = build_tables(params, sorted(by_country), first, last)
-        providers = {c: [o for o in orgs if o.type == "NGO"] for c, orgs in by_country.items()}
-        return cls(tables, openers, by_country, providers, reporters)
+        city_lists = [cities_of(code) for code in tables.countries]
+        first_of_id: dict[uuid.UUID, int] = {}
+        return cls(
+            tables=tables,
+            opener_cum=opener_cum,
+            opener=opener,
+            org_id=_objects([o.id for o in orgs]),
+            org_key=[first_of_id.setdefault(o.id, i) for i, o in enumerate(orgs)],
+            org_city=_objects([o.city for o in orgs]),
+            org_ngo=np.array([o.type == "NGO" for o in orgs]),
+            org_scale=np.array([_SERVICE_RECORDING.get(o.type, 1.0) for o in orgs]),
+            org_decided=_objects([_DECIDED_BY.get(o.type, "Other") for o in orgs]),
+            org_prefix=tuple(_REFERENCE_PREFIX.get(o.type, "CAS") for o in orgs),
+            referral_to=referral_to,
+            referral_count=referral_count,
+            provider=provider,
+            provider_count=provider_count,
+            codes=_objects(tables.countries),
+            citizenships=_objects([[code] for code in tables.countries]),
+            pool=np.array([pool_index(code) for code in tables.countries], dtype=np.int64),
+            city_first=np.cumsum([0, *map(len, city_lists)])[:-1].astype(np.int64),
+            city_count=np.array([len(c) for c in city_lists], dtype=np.int64),
+            cities=_objects([*(city for cities in city_lists for city in cities), None]),
+            reporters=reporters,
+        )
 
 
-def _opener_weights(
-    organisations: list[Organisation], group: str
-) -> tuple[list[Organisation], tuple[float, ...]]:
+@lru_cache(maxsize=8)
+def _world(agencies: tuple[_Agency, ...], first: int, last: int, today: date) -> _World:
+    """``_World.build``, kept for the next calls (bulk loads make many parts alike)."""
+    return _World.build(agencies, first, last, today)
+
+
+def _openers(
+    orgs: tuple[_Agency, ...], members: list[int], group: str
+) -> tuple[list[int], list[float]]:
+    """The organisations of a country that open cases of a form group, with cumulative weights
+    (each kind's weight is shared by the organisations of that kind)."""
     weights = _OPENED_BY[group]
-    chosen = [o for o in organisations if weights.get(o.type, 0) > 0] or organisations
-    share = [weights.get(o.type, 1.0) / sum(o2.type == o.type for o2 in chosen) for o in chosen]
-    total = sum(share)
-    return chosen, tuple(accumulate(s / total for s in share))
+    chosen = [i for i in members if weights.get(orgs[i].type, 0) > 0] or members
+    kinds = Counter(orgs[i].type for i in chosen)
+    share = [weights.get(orgs[i].type, 1.0) / kinds[orgs[i].type] for i in chosen]
+    cum = list(accumulate(s / sum(share) for s in share))
+    cum[-1] = 1.0
+    return chosen, cum
+
+
+def _referral_targets(
+    orgs: tuple[_Agency, ...], by_country: dict[str, list[int]], opener: _Agency
+) -> list[int]:
+    """Where an organisation refers cases: another in its country, NGOs to public bodies and
+    public bodies to NGOs where it can."""
+    others = [i for i in by_country[opener.country] if orgs[i].id != opener.id]
+    preferred = [i for i in others if (orgs[i].type == "NGO") != (opener.type == "NGO")]
+    return preferred or others
+
+
+def _padded(rows: list[list[int]]) -> tuple[IntArray, IntArray]:
+    """Rows of indices as one array padded with 0, and each row's length."""
+    table = np.zeros((len(rows), max([1, *map(len, rows)])), dtype=np.int64)
+    for i, row in enumerate(rows):
+        table[i, : len(row)] = row
+    return table, np.array([len(row) for row in rows], dtype=np.int64)
 
 
 class _Assembler:
-    """Builds the dicts of one chunk's cases; per-case choices use a seeded ``Random``."""
+    """Draws the rest of one chunk's cases with numpy, then assembles their dicts.
+
+    Victims, perpetrators, services and consents of the whole chunk are drawn as flat arrays
+    (the victims' order is the chunk's; the others say whose they are) and turned into lists
+    of ready values; the loop in ``cases`` only puts them into dicts, one case at a time (so
+    few containers are alive at once, which keeps the garbage collector idle).
+    """
 
     def __init__(
-        self,
-        world: _World,
-        chunk: Chunk,
-        rnd: random.Random,
-        serials: Counter[tuple[uuid.UUID, int]],
-        first_serial: int,
-        ids: _RecordIds,
+        self, world: _World, chunk: Chunk, rng: np.random.Generator, ids: _RecordIds
     ) -> None:
-        self.world, self.chunk, self.rnd, self.serials = world, chunk, rnd, serials
-        self.first_serial = first_serial
-        self.new_id = ids
-        self.first_victim = [0, *accumulate(chunk.victims)][:-1]
+        self.world, self.chunk, self.rng, self.ids = world, chunk, rng, ids
         self.last_day = world.tables.last_day
-        self.transit: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.n = len(chunk.case_of)
+        case_of = chunk.case_of
+        self.opened = chunk.opened[case_of]  # per victim
+        self.origin, self.destination = chunk.origin[case_of], chunk.destination[case_of]
+        gender = _GENDER_OF_SEX_AGE[chunk.sex_age]
+        self.gender = np.where(gender < 0, 3 + self._below(3, self.n), gender)
+        female = _FEMALE_NAMES[self.gender]
+        self.female = np.where(female < 0, self._u(self.n) < 0.5, female == 1)
+        self.born = chunk.age >= 0
+        self.birth = np.where(self.born, chunk.birth, chunk.recruited)  # a valid day throughout
 
-    def case(self, i: int) -> Data:
-        c, rnd = self.chunk, self.rnd
-        destination = self.world.tables.destinations[c.destination[i]]
-        origin = c.origin[i]
-        first = self.first_victim[i]
-        group = FORMS[c.form[first]][1]
-        orgs, cum = self.world.openers[(destination, group)]
-        opener = orgs[bisect_right(cum, rnd.random() * cum[-1])]
-        opened = c.opened[i]
-        opened_on = date.fromordinal(opened)
-        victims = [
-            self.victim(v, origin, destination, opener, opened)
-            for v in range(first, first + c.victims[i])
+    def _u(self, size: int | tuple[int, int]) -> FloatArray:
+        return self.rng.random(size)
+
+    def _below(self, n: IntArray | int, size: int) -> IntArray:
+        """Whole numbers in 0..n-1 (``n`` per row or for all)."""
+        below: IntArray = (self.rng.random(size) * n).astype(np.int64)
+        return below
+
+    def cases(self, serials: Counter[tuple[int, int]], first_serial: int) -> Iterator[Data]:
+        """The dicts of the chunk's cases, in order; references count up in ``serials``."""
+        world, c, last = self.world, self.chunk, self.last_day
+        size, u, below = c.size, self._u, self._below
+        # Who opens each case: by the GLOTIP group of its first victim's form.
+        combo = c.destination * len(GROUPS) + _FORM_GROUP[c.form[c.first]]
+        cum = world.opener_cum[combo]
+        opener = world.opener[combo, (cum <= u(size)[:, None]).sum(axis=1)]
+        perpetrators = pick(self.rng, _PERPETRATORS_CUM, size)
+        # A few cases are referred to another organisation of the country.
+        targets = world.referral_count[opener]
+        referred = (u(size) < 0.18) & (targets > 0)
+        target = world.referral_to[opener, below(targets, size)]
+        referred_on = np.minimum(c.opened + below(61, size), last)
+        # Older cases are more often closed; a case closes after opening and any referral,
+        # and not after the last day generated.
+        elapsed = last - c.opened
+        closes = u(size) < 1 - np.exp(-elapsed / 540)
+        soonest = np.minimum(14, elapsed)
+        closed = c.opened + soonest + below(elapsed - soonest + 1, size)
+        closed = np.where(referred, np.maximum(closed, referred_on), closed)
+        draw = u(size)
+        status = np.where(closes, np.where(referred & (draw < 0.6), 1, 0), (draw >= 0.75) + 2)
+        reason = _REFERRAL_REASONS_A[pick(self.rng, _REFERRAL_REASONS_CUM, size)]
+
+        opener_v = opener[c.case_of]
+        victim_rows = zip(
+            *self.victims(opener_v), *self.personal(), *self.routes(opener_v), strict=True
+        )
+        plans, service_rows = self.services(opener_v)
+        asked, consent_rows = self.consents(opener_v)
+        perpetrator_rows = zip(*self.perpetrators(perpetrators), strict=True)
+        total = size + self.n + int(perpetrators.sum())
+        next_id = iter(self.ids.take(total)).__next__
+        org_id, org_key, prefix = world.org_id.tolist(), world.org_key, world.org_prefix
+        rows = zip(
+            opener.tolist(),
+            _DAYS(c.opened),
+            world.codes[c.destination].tolist(),
+            c.victims.tolist(),
+            perpetrators.tolist(),
+            referred.tolist(),
+            target.tolist(),
+            _DAYS(referred_on),
+            reason.tolist(),
+            _CASE_STATUSES_A[status].tolist(),
+            _or_none(status < 2, _DAYS.array(closed)).tolist(),
+            strict=True,
+        )
+        for by, on, country_code, count, accused, refer, to, refer_on, why, state, shut in rows:
+            case_id = next_id()
+            victims = []
+            for _ in range(count):
+                (sex, citizenships, forms, means, recruitment, relation, vulnerable,
+                 trafficking, decider, identified_at, trafficked_at, sex_types, industries,
+                 platforms,
+                 named, first_name, last_name, other_name, born, id_number, phone, email,
+                 home, home_place, recruited, legs, via, via_on, then, then_on, there, place,
+                 since, identified) = next(victim_rows)  # fmt: skip
+                details: Data | None = None
+                if named:
+                    details = {"given_name": first_name, "family_name": last_name}
+                    if other_name is not None:
+                        details["other_names"] = [other_name]
+                    if born is not None:
+                        details["birth_date"] = born
+                    if id_number is not None:
+                        details["identity_numbers"] = [id_number]
+                    if phone is not None:
+                        details["phone"] = phone
+                    if email is not None:
+                        details["email"] = email
+                if home_place is None:
+                    leg: Data = {"type": "Recruitment", "country": home, "started_on": recruited}
+                else:
+                    leg = {
+                        "type": "Recruitment",
+                        "country": home,
+                        "place": home_place,
+                        "started_on": recruited,
+                    }
+                route = [leg]
+                if legs:
+                    ends = then_on if legs == 2 else since
+                    route.append(
+                        {"type": "Transit", "country": via, "started_on": via_on, "ended_on": ends}
+                    )
+                    if legs == 2:
+                        route.append(
+                            {
+                                "type": "Transit",
+                                "country": then,
+                                "started_on": then_on,
+                                "ended_on": since,
+                            }
+                        )
+                leg = {"type": "Exploitation", "country": there}
+                if place is not None:
+                    leg["place"] = place
+                leg["started_on"] = since
+                leg["ended_on"] = identified
+                route.append(leg)
+                plan = []
+                for _ in range(next(plans)):
+                    name, started, provider, planned, ended = next(service_rows)
+                    support: Data = {"type": name, "started_on": started}
+                    if provider is not None:
+                        support["provider_id"] = provider
+                    support["planned_end_on"] = planned
+                    if ended is not None:
+                        support["ended_on"] = ended
+                    plan.append(support)
+                agreed = []
+                for _ in range(next(asked)):
+                    scope, given, withdrawn = next(consent_rows)
+                    if withdrawn is None:
+                        agreed.append({"scope": scope, "given": given, "recorded_on": on})
+                    else:
+                        agreed.append(
+                            {
+                                "scope": scope,
+                                "given": given,
+                                "recorded_on": on,
+                                "withdrawn_on": withdrawn,
+                            }
+                        )
+                victim: Data = {
+                    "person": {
+                        "id": next_id(),
+                        "gender": sex,
+                        "citizenships": citizenships,
+                        "personal": details,
+                    },
+                    "exploitation_forms": forms,
+                    "means_of_control": means,
+                    "recruitment_methods": recruitment,
+                    "relationship_to_trafficker": relation,
+                    "vulnerabilities": vulnerable,
+                    "route": route,
+                    "services": plan,
+                    "consents": agreed,
+                    "trafficking_status": trafficking,
+                }
+                if decider is not None:
+                    victim["status_decided_by"] = decider
+                if identified_at >= 0:
+                    victim["age_at_identification"] = identified_at
+                    victim["age_when_trafficked"] = trafficked_at
+                if sex_types is not None:
+                    victim["sexual_exploitation_types"] = sex_types
+                if industries is not None:
+                    victim["labour_industries"] = industries
+                if platforms is not None:
+                    victim["online_platforms"] = platforms
+                victims.append(victim)
+            people = []
+            for _ in range(accused):
+                gender, nationality, has_name, first_name, last_name, roles = next(perpetrator_rows)
+                person: Data = {"id": next_id(), "gender": gender, "citizenships": nationality}
+                if has_name:
+                    person["personal"] = {"given_name": first_name, "family_name": last_name}
+                people.append({"person": person, "roles": roles})
+            organisation_id = org_id[by]
+            year = on.year
+            key = (org_key[by], year)
+            serial = serials[key] = serials[key] + 1
+            data: Data = {
+                "id": case_id,
+                "organisation_id": organisation_id,
+                "reference": f"{prefix[by]}-{year}/{first_serial + serial:06d}",
+                "opened_on": on,
+                "country_of_identification": country_code,
+                "victims": victims,
+                "perpetrators": people,
+                "referrals": [
+                    {
+                        "from_organisation_id": organisation_id,
+                        "to_organisation_id": org_id[to],
+                        "referred_on": refer_on,
+                        "reason": why,
+                    }
+                ]
+                if refer
+                else [],
+                "status": state,
+            }
+            if shut is not None:
+                data["closed_on"] = shut
+            yield data
+
+    def victims(self, opener: IntArray) -> tuple[list[Any], ...]:
+        """Per victim: gender, citizenships, forms, means of control, recruitment,
+        relationship, vulnerabilities, trafficking status, who decided it (or None), ages
+        (-1 unknown), sexual exploitation types, labour industries and online platforms
+        (None where they do not apply)."""
+        world, c, u, below, n = self.world, self.chunk, self._u, self._below, self.n
+        foreign = self.origin != self.destination
+        # Now and then a second form (GLOTIP counts these as mixed).
+        second = _SECONDARY[below(3, n)]
+        second = np.where((u(n) < 0.04) & (second != c.form), second, -1)
+        migration = np.where(foreign & (u(n) < 0.6), _MIGRATION_BIT, 0)
+        draw = u(n)
+        status = np.where(draw < 0.55, 0, np.where(draw < 0.97, 1, 2))
+        decided = _or_none(status != 1, world.org_decided[opener])
+        birth = self.birth
+        at_identification = np.where(self.born, _DAYS.years(birth, c.identified[c.case_of]), -1)
+        return (
+            _GENDERS_A[self.gender].tolist(),
+            world.citizenships[self.origin].tolist(),
+            _FORM_LISTS[c.form * (len(FORMS) + 1) + second + 1].tolist(),
+            _MEANS_LISTS(c.means),
+            _RECRUITMENT_LISTS[c.recruitment].tolist(),
+            _RELATIONSHIPS_A[c.relationship].tolist(),
+            _VULNERABILITY_LISTS(c.vulnerable | migration),
+            _TRAFFICKING_STATUSES_A[status].tolist(),
+            decided.tolist(),
+            at_identification.tolist(),
+            _DAYS.years(birth, c.recruited).tolist(),
+            self.sexual_exploitation_types(c.form, second).tolist(),
+            self.labour_industries(c.form, second).tolist(),
+            self.platforms(self.origin).tolist(),
+        )
+
+    def sexual_exploitation_types(self, form: IntArray, second: IntArray) -> ObjectArray:
+        """For victims sexually exploited: the main type, and sometimes another."""
+        n, u = len(form), self._u
+        main = pick(self.rng, _SEX_TYPE_CUM, n)
+        other = np.where(u(n) < 0.15, self._below(len(SEX_TYPES), n), -1)
+        exploited = (form == _SEXUAL) | (second == _SEXUAL)
+        return _or_none(exploited, _SEX_TYPE_LISTS[main * (len(SEX_TYPES) + 1) + other + 1])
+
+    def labour_industries(self, form: IntArray, second: IntArray) -> ObjectArray:
+        """For the forms of forced labour (the first listed): the industry, mostly known."""
+        n = len(form)
+        later = np.where(second >= 0, _LABOUR_SLOT[second], -1)
+        slot = np.where(_LABOUR_SLOT[form] >= 0, _LABOUR_SLOT[form], later)
+        known = (slot >= 0) & (self._u(n) < 0.9)
+        return _or_none(known, _industry_lists()[slot * _LETTERS + self._below(_LETTERS, n)])
+
+    def platforms(self, origin: IntArray) -> ObjectArray:
+        """For victims recruited online: the platforms (Chinese and Thai ones by origin)."""
+        n, u, codes = len(origin), self._u, self.world.tables.countries
+        found = pick(self.rng, _PLATFORM_CUM, n) * (_POPULAR + 1)
+        found += np.where(u(n) < 0.2, self._below(_POPULAR, n), -1) + 1
+        if "CHN" in codes:
+            chinese = np.where(u(n) < 2 / 3, _WECHAT, _QQ)
+            found = np.where(origin == codes.index("CHN"), chinese, found)
+        if "THA" in codes:
+            found = np.where((origin == codes.index("THA")) & (u(n) < 0.5), _LINE, found)
+        online = _ONLINE_RECRUITMENT[self.chunk.recruitment]
+        return _or_none(online, _PLATFORM_LISTS[found])
+
+    def routes(self, opener: IntArray) -> tuple[list[Any], ...]:
+        """Per victim: recruitment in the origin (country, place, day), up to two transit
+        countries (how many, first, its day, second, its day: nearer origin first, on days in
+        between), exploitation in the destination (country, place, from, until identified)."""
+        world, c, u, below, n = self.world, self.chunk, self._u, self._below, self.n
+        origin, destination = self.origin, self.destination
+        recruited, exploited = c.recruited, c.exploited
+        # Recruited in a named city now and then; exploited in the opener's city or another.
+        count = world.city_count[origin]
+        named = (count > 0) & (u(n) < 0.8)
+        city = world.cities[world.city_first[origin] + below(count, n)]
+        recruited_in = _or_none(named, city)
+        count = world.city_count[destination]
+        named = (count > 0) & (u(n) < 0.8)
+        city = world.cities[world.city_first[destination] + below(count, n)]
+        exploited_in = np.where(u(n) < 0.6, world.org_city[opener], _or_none(named, city))
+        # Transit: none for a domestic route, else up to two of the candidates.
+        pairs, pair_of = np.unique(origin * len(world.codes) + destination, return_inverse=True)
+        candidates = np.full((len(pairs), 7), None, dtype=object)
+        lengths = np.zeros(len(pairs), dtype=np.int64)
+        for row, key in enumerate(pairs.tolist()):
+            start, end = divmod(key, len(world.codes))
+            if start != end:
+                found = transit_candidates(
+                    world.tables.countries[start], world.tables.countries[end], world.reporters
+                )
+                candidates[row, : len(found)], lengths[row] = found, len(found)
+        length = lengths[pair_of]
+        draw = u(n)
+        transits = (origin != destination) & (draw >= _NO_TRANSIT) & (length > 0)
+        i, j = below(length, n), below(length, n)
+        two = transits & (draw >= _ONE_TRANSIT) & (i != j)
+        span = exploited - recruited + 1
+        a, b = recruited + below(span, n), recruited + below(span, n)
+        return (
+            world.codes[origin].tolist(),
+            recruited_in.tolist(),
+            _DAYS(recruited),
+            (transits.astype(np.int64) + two.astype(np.int64)).tolist(),
+            candidates[pair_of, np.where(two, np.minimum(i, j), i)].tolist(),
+            _DAYS(np.where(two, np.minimum(a, b), a)),
+            candidates[pair_of, np.maximum(i, j)].tolist(),
+            _DAYS(np.maximum(a, b)),
+            world.codes[destination].tolist(),
+            exploited_in.tolist(),
+            _DAYS(exploited),
+            _DAYS(c.identified[c.case_of]),
+        )
+
+    def services(
+        self, opener: IntArray
+    ) -> tuple[Iterator[int], Iterator[tuple[str, date, Any, date, date | None]]]:
+        """Services in the support plans (NGOs record many, police and inspectors few): how
+        many each victim has, then per service its type, start, provider (or None), planned
+        end and end (or None)."""
+        world, u, below, last, n = self.world, self._u, self._below, self.last_day, self.n
+        scale = world.org_scale[opener][:, None]
+        foreign = self.origin != self.destination
+        chosen = np.concatenate(
+            [
+                u((n, len(_SERVICES))) < scale * _SERVICE_P[_FORM_GROUP[self.chunk.form]],
+                (u((n, len(_FOREIGN_SERVICES))) < scale * _FOREIGN_P) & foreign[:, None],
+            ],
+            axis=1,
+        )
+        of, kind = np.nonzero(chosen)
+        m = len(of)
+        by = opener[of]
+        start = np.minimum(self.opened[of] + below(31, m), last)
+        providers = world.provider_count[by]
+        provider = world.org_id[world.provider[by, below(providers, m)]]
+        end = start + 14 + below(352, m)
+        ends = (end <= last) & (u(m) < 0.7)
+        rows = zip(
+            _SERVICE_NAMES_A[kind].tolist(),
+            _DAYS(start),
+            _or_none(providers > 0, provider).tolist(),
+            _DAYS(start + _SERVICE_PLANS[below(3, m)]),
+            _or_none(ends, _DAYS.array(np.where(ends, end, start))).tolist(),
+            strict=True,
+        )
+        return iter(chosen.sum(axis=1).tolist()), rows
+
+    def consents(self, opener: IntArray) -> tuple[Iterator[int], Iterator[tuple[str, bool, Any]]]:
+        """Consents asked at opening (NGOs ask for several scopes, others mostly for data
+        processing): how many each victim has, then per consent its scope, whether given and
+        when withdrawn (or None)."""
+        u, below, last, n = self._u, self._below, self.last_day, self.n
+        asked = u((n, len(_CONSENTS))) < _CONSENT_RECORDED
+        asked[:, 1:] &= self.world.org_ngo[opener][:, None]
+        of, scope = np.nonzero(asked)
+        m = len(of)
+        given = u(m) < _CONSENT_GIVEN[scope]
+        opened = self.opened[of]
+        withdrawn = np.minimum(opened + 7 + below(394, m), last)
+        withdraws = given & (u(m) < 0.02)
+        rows = zip(
+            _CONSENT_SCOPES_A[scope].tolist(),
+            given.tolist(),
+            _or_none(withdraws, _DAYS.array(np.where(withdraws, withdrawn, opened))).tolist(),
+            strict=True,
+        )
+        return iter(asked.sum(axis=1).tolist()), rows
+
+    def personal(self) -> tuple[list[Any], ...]:
+        """Per victim: whether personal details are known, and then names by citizenship
+        (with the native spelling now and then), birth date, identity number, phone and email
+        (None where not known; contacts are fictional)."""
+        u, below, n = self._u, self._below, self.n
+        given, given_native, family, family_native, pool = self.names(self.origin, self.female)
+        names = _name_tables()
+        native = np.flatnonzero(names.native[pool] & (u(n) < 0.5))
+        other_name: list[str | None] = [None] * n
+        rows = zip(
+            native.tolist(),
+            names.family_first[pool[native]].tolist(),
+            given_native[native].tolist(),
+            family_native[native].tolist(),
+            strict=True,
+        )
+        for v, family_first, first, last in rows:
+            other_name[v] = last + first if family_first else f"{first} {last}"
+        birth = self.born & (u(n) < 0.85)
+        first_names, last_names = given.tolist(), family.tolist()
+        numbers = np.where(u(n) < 0.45, below(10**7, n), -1).tolist()
+        areas = np.where(u(n) < 0.3, below(900, n) + 100, 0).tolist()
+        mails = np.where(u(n) < 0.08, below(100, n), -1).tolist()
+        return (
+            (u(n) < 0.93).tolist(),
+            first_names,
+            last_names,
+            other_name,
+            _or_none(birth, _DAYS.array(self.birth)).tolist(),
+            [
+                f"X{_iso2(code)}{number:07d}" if number >= 0 else None
+                for number, code in zip(
+                    numbers, self.world.codes[self.origin].tolist(), strict=True
+                )
+            ],
+            [
+                f"+999 {area} {line:06d}" if area else None
+                for area, line in zip(areas, below(10**6, n).tolist(), strict=True)
+            ],
+            [
+                f"{_ascii(first)}.{_ascii(last)}{mail}@{'example.org' if org else 'example.com'}"
+                if mail >= 0
+                else None
+                for first, last, mail, org in zip(
+                    first_names, last_names, mails, (u(n) < 0.5).tolist(), strict=True
+                )
+            ],
+        )
+
+    def names(
+        self, citizenship: IntArray, female: BoolArray
+    ) -> tuple[ObjectArray, ObjectArray, ObjectArray, ObjectArray, IntArray]:
+        """Given and family names from each citizenship's pool, with their native spellings
+        (None where the pool has none), and the pool."""
+        n = len(citizenship)
+        names, pool = _name_tables(), self.world.pool[citizenship]
+        sex = female.astype(np.int64)
+        given_at = names.given_first[pool, sex] + self._below(names.given_count[pool, sex], n)
+        family_at = names.family_start[pool] + self._below(names.family_count[pool], n)
+        return (
+            names.given[given_at],
+            names.given_native[given_at],
+            names.family[family_at],
+            names.family_native[family_at],
+            pool,
+        )
+
+    def perpetrators(self, per_case: IntArray) -> tuple[list[Any], ...]:
+        """Per perpetrator (``per_case`` of each case, in case order): gender, citizenships
+        (the victims' or the destination's), whether named, given and family name, roles."""
+        c, u, below = self.chunk, self._u, self._below
+        case_of = np.repeat(np.arange(c.size), per_case)
+        n = len(case_of)
+        citizenship = np.where(u(n) < 0.6, c.origin[case_of], c.destination[case_of])
+        draw = u(n)
+        gender = np.where(draw < 0.68, 1, np.where(draw < 0.98, 0, 2))
+        female = (gender == 0) | ((gender == 2) & (u(n) < 0.5))
+        given, _, family, _, _ = self.names(citizenship, female)
+        other = np.where(u(n) < 0.25, below(3, n), -1)
+        return (
+            _GENDERS_A[gender].tolist(),
+            self.world.citizenships[citizenship].tolist(),
+            (u(n) < 0.6).tolist(),
+            given.tolist(),
+            family.tolist(),
+            _ROLE_LISTS[pick(self.rng, _ROLE_CUM, n) * 4 + other + 1].tolist(),
+        )
+
+
+def _or_none(present: BoolArray, values: ObjectArray) -> ObjectArray:
+    """``values`` where ``present``, else None."""
+    chosen: ObjectArray = np.where(present, values, _NONE)
+    return chosen
+
+
+def _objects(items: Sequence[Any]) -> ObjectArray:
+    """A 1-D object array of ``items`` (lists stay elements, not rows)."""
+    array = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        array[i] = item
+    return array
+
+
+def _cumulative(weights: Sequence[float] | FloatArray) -> FloatArray:
+    cum = np.cumsum(np.asarray(weights, dtype=np.float64) / np.sum(weights))
+    cum[-1] = 1.0
+    return cum
+
+
+def _combinations(codes: Sequence[str], others: int) -> ObjectArray:
+    """Sorted lists of a code and maybe another, at ``main * (others + 1) + other + 1``
+    (``other`` -1 for none, else an index into the first ``others`` codes)."""
+    return _objects(
+        [
+            sorted({codes[main], *([codes[other]] if other >= 0 else [])})
+            for main in range(len(codes))
+            for other in range(-1, others)
         ]
-        referrals = self.referrals(opener, opened)
-        data: Data = {
-            "id": self.new_id(),
-            "organisation_id": opener.id,
-            "reference": self.reference(opener, opened_on.year),
-            "opened_on": opened_on,
-            "country_of_identification": destination,
-            "victims": victims,
-            "perpetrators": self.perpetrators(origin, destination),
-            "referrals": referrals,
-        }
-        data.update(self.status(opened, referrals))
-        return data
+    )
 
-    def reference(self, opener: Organisation, year: int) -> str:
-        self.serials[(opener.id, year)] += 1
-        prefix = _REFERENCE_PREFIX.get(opener.type, "CAS")
-        return f"{prefix}-{year}/{self.first_serial + self.serials[(opener.id, year)]:06d}"
 
-    def status(self, opened: int, referrals: list[Data]) -> Data:
-        """Older cases are more often closed; a case closes after opening and any referral,
-        and not after the last day generated."""
-        rnd, elapsed = self.rnd, self.last_day - opened
-        if rnd.random() < 1 - exp(-elapsed / 540):
-            closed = opened + _between(rnd, min(14, elapsed), elapsed)
-            if referrals:
-                closed = max(closed, referrals[-1]["referred_on"].toordinal())
-            status = "ClosedReferred" if referrals and rnd.random() < 0.6 else "Closed"
-            return {"status": status, "closed_on": date.fromordinal(closed)}
-        return {"status": "Active" if rnd.random() < 0.75 else "FollowUp"}
+class _Days:
+    """``date`` objects by ordinal, made once per process (extended when a chunk needs more),
+    so turning a chunk's ordinals into dates is one numpy ``take``; with each day's YYYYMMDD
+    number, which gives whole years between days by a subtraction."""
 
-    def victim(
-        self, v: int, origin: str, destination: str, opener: Organisation, opened: int
-    ) -> Data:
-        c, rnd = self.chunk, self.rnd
-        sex = _SEX_OF[c.sex_age[v]]
-        gender = _GENDER.get(sex) or _choice(rnd, _OTHER_GENDERS)
-        form = FORMS[c.form[v]][0]
-        age = c.age[v]
-        born = date.fromordinal(c.birth[v]) if age >= 0 else None
-        recruited = date.fromordinal(c.recruited[v])
-        data: Data = {
-            "person": {
-                "id": self.new_id(),
-                "gender": gender,
-                "citizenships": [origin],
-                "personal": self.personal(origin, gender, born) if rnd.random() < 0.93 else None,
-            },
-            "exploitation_forms": self.forms(form),
-            "means_of_control": _from_mask(MEANS, c.means[v]),
-            "recruitment_methods": [RECRUITMENT[c.recruitment[v]]],
-            "relationship_to_trafficker": RELATIONSHIPS[c.relationship[v]],
-            "vulnerabilities": self.vulnerabilities(c.vulnerable[v], origin, destination),
-            "route": self.route(v, origin, destination, opener),
-            "services": self.services(form, origin != destination, opener, opened),
-            "consents": self.consents(opener, opened),
-        }
-        self.status_of_victim(data, opener)
-        if born is not None:
-            identified = date.fromordinal(c.identified[c.case_of[v]])
-            data["age_at_identification"] = _age(born, identified)
-            data["age_when_trafficked"] = _age(born, recruited)
-        self.form_details(data)
-        if data["recruitment_methods"][0] in _ONLINE:
-            data["online_platforms"] = self.platforms(origin)
-        return data
+    MARGIN = 3_660
 
-    def forms(self, form: str) -> list[str]:
-        """The drawn form, and now and then a second one (GLOTIP counts these as mixed)."""
-        if self.rnd.random() < 0.04:
-            second = _choice(self.rnd, _SECONDARY_FORMS)
-            if second != form:
-                return [form, second]
-        return [form]
+    def __init__(self) -> None:
+        self._span: tuple[int, ObjectArray, IntArray] = (
+            1,
+            np.empty(0, dtype=object),
+            np.empty(0, dtype=np.int64),
+        )
 
-    def form_details(self, data: Data) -> None:
-        """Types of sexual exploitation and the labour industry, for the forms that have them."""
-        rnd, forms = self.rnd, data["exploitation_forms"]
-        if "SexualExploitation" in forms:
-            types = {SEX_TYPES[bisect_right(_SEX_TYPE_CUM, rnd.random() * _SEX_TYPE_CUM[-1])]}
-            if rnd.random() < 0.15:
-                types.add(_choice(rnd, SEX_TYPES))
-            data["sexual_exploitation_types"] = sorted(types)
-        labour = next((f for f in forms if f in _INDUSTRY_LETTERS), None)
-        if labour is not None and rnd.random() < 0.9:
-            data["labour_industries"] = [_industry(_choice(rnd, _INDUSTRY_LETTERS[labour]))]
+    def __call__(self, ordinals: IntArray) -> list[date]:
+        dates: list[date] = self.array(ordinals).tolist()
+        return dates
 
-    def platforms(self, origin: str) -> list[str]:
-        rnd = self.rnd
-        if origin == "CHN":
-            return [_choice(rnd, ("WeChat", "WeChat", "QQ"))]
-        found = {PLATFORMS[bisect_right(_PLATFORM_CUM, rnd.random() * _PLATFORM_CUM[-1])]}
-        if rnd.random() < 0.2:
-            found.add(_choice(rnd, PLATFORMS[:6]))
-        if origin == "THA" and rnd.random() < 0.5:
-            found = {"Line"}
-        return sorted(found)
+    def array(self, ordinals: IntArray) -> ObjectArray:
+        first, table, _ = self._covering(ordinals)
+        days: ObjectArray = table[ordinals - first]
+        return days
 
-    def vulnerabilities(self, mask: int, origin: str, destination: str) -> list[str]:
-        found = _from_mask(VULNERABILITIES, mask)
-        if origin != destination and self.rnd.random() < 0.6:
-            found = [*found, "Migration"]
+    def years(self, born: IntArray, on: IntArray) -> IntArray:
+        """Whole years from the days ``born`` to the days ``on``, birthdays by the calendar."""
+        first, _, numbers = self._covering(np.concatenate([born, on]))
+        years: IntArray = (numbers[on - first] - numbers[born - first]) // 10_000
+        return years
+
+    def _covering(self, ordinals: IntArray) -> tuple[int, ObjectArray, IntArray]:
+        span = first, table, _ = self._span
+        if not ordinals.size:
+            return span
+        low, high = int(ordinals.min()), int(ordinals.max())
+        if low < first or high >= first + len(table):
+            if len(table):
+                low, high = min(low, first), max(high, first + len(table) - 1)
+            low = max(1, low - self.MARGIN)
+            high = min(date.max.toordinal(), high + self.MARGIN)
+            dates = [date.fromordinal(day) for day in range(low, high + 1)]
+            numbers = [day.year * 10_000 + day.month * 100 + day.day for day in dates]
+            span = self._span = (low, _objects(dates), np.array(numbers, dtype=np.int64))
+        return span
+
+
+_DAYS = _Days()
+
+
+@dataclass(frozen=True)
+class _NameTables:
+    """The name pools as flat arrays: names of pool ``p`` start at ``*_first[p]``/``start``."""
+
+    given: ObjectArray  # per pool: male names, then female names
+    given_native: ObjectArray  # aligned with ``given``; None where the pool has none
+    given_first: IntArray  # [pool, female]
+    given_count: IntArray  # [pool, female]
+    family: ObjectArray
+    family_native: ObjectArray
+    family_start: IntArray  # [pool]
+    family_count: IntArray  # [pool]
+    native: BoolArray  # [pool]: native spellings to put in other_names
+    family_first: IntArray  # [pool]: 1 where the family name is written first
+
+
+@cache
+def _name_tables() -> _NameTables:
+    given: list[str] = []
+    given_native: list[str | None] = []
+    given_first, given_count = (
+        np.zeros((len(POOLS), 2), np.int64),
+        np.zeros((len(POOLS), 2), np.int64),
+    )
+    family: list[str] = []
+    family_native: list[str | None] = []
+    family_start, family_count = np.zeros(len(POOLS), np.int64), np.zeros(len(POOLS), np.int64)
+    for p, pool in enumerate(POOLS):
+        for female, (names, native) in enumerate(
+            ((pool.male, pool.male_native), (pool.female, pool.female_native))
+        ):
+            given_first[p, female], given_count[p, female] = len(given), len(names)
+            given += names
+            given_native += native or [None] * len(names)
+        family_start[p], family_count[p] = len(family), len(pool.family)
+        family += pool.family
+        family_native += pool.family_native or [None] * len(pool.family)
+    return _NameTables(
+        given=_objects(given),
+        given_native=_objects(given_native),
+        given_first=given_first,
+        given_count=given_count,
+        family=_objects(family),
+        family_native=_objects(family_native),
+        family_start=family_start,
+        family_count=family_count,
+        native=np.array(
+            [bool(p.family_native and p.female_native and p.male_native) for p in POOLS]
+        ),
+        family_first=np.array([int(p.family_first) for p in POOLS], dtype=np.int64),
+    )
+
+
+@cache
+def _industry_lists() -> ObjectArray:
+    """[labour industry] lists at ``slot * _LETTERS + k``: the k-th letter of the slot's form."""
+    return _objects(
+        [[_industry(letter)] for letters in _INDUSTRY_LETTERS.values() for letter in letters]
+    )
+
+
+class _MaskLists:
+    """The list of codes whose bits are set, for every bit mask over ``codes`` (each made the
+    first time it is needed; shared, as pydantic copies lists into the model)."""
+
+    def __init__(self, codes: tuple[str, ...]) -> None:
+        self.codes = codes
+        self.lists: ObjectArray = np.full(1 << len(codes), None, dtype=object)
+        self.made = np.zeros(1 << len(codes), dtype=np.bool_)
+
+    def __call__(self, masks: IntArray) -> list[list[str]]:
+        new = masks[~self.made[masks]]
+        if new.size:
+            for mask in np.unique(new).tolist():
+                self.lists[mask] = [code for bit, code in enumerate(self.codes) if mask >> bit & 1]
+            self.made[new] = True
+        found: list[list[str]] = self.lists[masks].tolist()
         return found
 
-    def status_of_victim(self, data: Data, opener: Organisation) -> None:
-        """Most are confirmed by the agency that opened the case; a few turn out not victims."""
-        draw = self.rnd.random()
-        if draw < 0.55:
-            data["trafficking_status"] = "ActualVictimOfTrafficking"
-            data["status_decided_by"] = _DECIDED_BY.get(opener.type, "Other")
-        elif draw < 0.97:
-            data["trafficking_status"] = "PossibleVictimOfTrafficking"
-        else:
-            data["trafficking_status"] = "NotAVictimOfTrafficking"
-            data["status_decided_by"] = _DECIDED_BY.get(opener.type, "Other")
 
-    def route(self, v: int, origin: str, destination: str, opener: Organisation) -> list[Data]:
-        c, rnd = self.chunk, self.rnd
-        recruited, exploited = c.recruited[v], c.exploited[v]
-        legs = [_leg("Recruitment", origin, _place(rnd, cities_of(origin)), recruited)]
-        transit = self.transit_countries(origin, destination)
-        starts = sorted(_between(rnd, recruited, exploited) for _ in transit)
-        ends = [*starts[1:], exploited] if starts else []
-        for iso3, start, end in zip(transit, starts, ends, strict=True):
-            legs.append(_leg("Transit", iso3, None, start, end))
-        place = opener.city if rnd.random() < 0.6 else _place(rnd, cities_of(destination))
-        identified = c.identified[c.case_of[v]]
-        legs.append(_leg("Exploitation", destination, place, exploited, identified))
-        return legs
-
-    def transit_countries(self, origin: str, destination: str) -> list[str]:
-        """None for a domestic route, else up to two countries between, nearer origin first."""
-        draw = self.rnd.random()
-        if origin == destination or draw < _NO_TRANSIT:
-            return []
-        key = (origin, destination)
-        candidates = self.transit.get(key)
-        if candidates is None:
-            candidates = transit_candidates(origin, destination, self.world.reporters)
-            self.transit[key] = candidates
-        if not candidates:
-            return []
-        i = _below(self.rnd, len(candidates))
-        j = _below(self.rnd, len(candidates))
-        if draw < _ONE_TRANSIT or i == j:
-            return [candidates[i]]
-        return [candidates[min(i, j)], candidates[max(i, j)]]
-
-    def services(self, form: str, foreign: bool, opener: Organisation, opened: int) -> list[Data]:
-        """Services in the support plan; NGOs record many, police and inspectors few."""
-        rnd, column = self.rnd, 1 + _GROUP_OF_FORM[form]
-        scale = _SERVICE_RECORDING.get(opener.type, 1.0)
-        chosen = [row[0] for row in _SERVICES if rnd.random() < scale * float(row[column])]
-        if foreign:
-            chosen += [name for name, p in _FOREIGN_SERVICES if rnd.random() < scale * p]
-        providers = self.world.providers[opener.country]
-        return [self.service(name, providers, opened) for name in chosen]
-
-    def service(self, name: str, providers: list[Organisation], opened: int) -> Data:
-        rnd = self.rnd
-        start = min(opened + _between(rnd, 0, 30), self.last_day)
-        data: Data = {"type": name, "started_on": date.fromordinal(start)}
-        if providers:
-            data["provider_id"] = _choice(rnd, providers).id
-        length = _between(rnd, 14, 365)
-        data["planned_end_on"] = date.fromordinal(start + _choice(rnd, (90, 180, 365)))
-        if start + length <= self.last_day and rnd.random() < 0.7:
-            data["ended_on"] = date.fromordinal(start + length)
-        return data
-
-    def consents(self, opener: Organisation, opened: int) -> list[Data]:
-        """Consents asked at opening: NGOs ask for several scopes, others mostly data processing."""
-        rnd, on = self.rnd, date.fromordinal(opened)
-        consents = []
-        for scope, recorded, given in _CONSENTS if opener.type == "NGO" else _CONSENTS[:1]:
-            if rnd.random() < recorded:
-                consent: Data = {"scope": scope, "given": rnd.random() < given, "recorded_on": on}
-                if consent["given"] and rnd.random() < 0.02:
-                    withdrawn = min(opened + _between(rnd, 7, 400), self.last_day)
-                    consent["withdrawn_on"] = date.fromordinal(withdrawn)
-                consents.append(consent)
-        return consents
-
-    def personal(self, citizenship: str, gender: str, born: date | None) -> Data:
-        rnd = self.rnd
-        pool = pool_for(citizenship)
-        given, native_given = _given(rnd, pool, gender)
-        k = _below(rnd, len(pool.family))
-        family = pool.family[k]
-        data: Data = {"given_name": given, "family_name": family}
-        if pool.family_native and native_given and rnd.random() < 0.5:
-            native_family = pool.family_native[k]
-            native = native_family + native_given if pool.family_first else None
-            data["other_names"] = [native or f"{native_given} {native_family}"]
-        if born is not None and rnd.random() < 0.85:
-            data["birth_date"] = born
-        if rnd.random() < 0.45:
-            data["identity_numbers"] = [f"X{_iso2(citizenship)}{_below(rnd, 10**7):07d}"]
-        if rnd.random() < 0.3:
-            data["phone"] = fictional_phone(rnd)
-        if rnd.random() < 0.08:
-            data["email"] = fictional_email(rnd, given, family)
-        return data
-
-    def perpetrators(self, origin: str, destination: str) -> list[Data]:
-        rnd = self.rnd
-        count = bisect_right(_PERPETRATORS_CUM, rnd.random() * _PERPETRATORS_CUM[-1])
-        return [self.perpetrator(origin, destination) for _ in range(count)]
-
-    def perpetrator(self, origin: str, destination: str) -> Data:
-        rnd = self.rnd
-        citizenship = origin if rnd.random() < 0.6 else destination
-        draw = rnd.random()
-        gender = (
-            "Masculine" if draw < 0.68 else "Feminine" if draw < 0.98 else "NonSpecifiedUnknown"
-        )
-        person: Data = {"id": self.new_id(), "gender": gender, "citizenships": [citizenship]}
-        if rnd.random() < 0.6:
-            pool = pool_for(citizenship)
-            given, _ = _given(rnd, pool, gender)
-            person["personal"] = {"given_name": given, "family_name": _choice(rnd, pool.family)}
-        roles = {_ROLES[bisect_right(_ROLE_CUM, rnd.random() * _ROLE_CUM[-1])]}
-        if rnd.random() < 0.25:
-            roles.add(_choice(rnd, _ROLES[:3]))
-        return {"person": person, "roles": sorted(roles)}
-
-    def referrals(self, opener: Organisation, opened: int) -> list[Data]:
-        rnd = self.rnd
-        if rnd.random() >= 0.18:
-            return []
-        others = [o for o in self.world.by_country[opener.country] if o.id != opener.id]
-        if not others:
-            return []
-        preferred = [o for o in others if (o.type == "NGO") != (opener.type == "NGO")]
-        target = _choice(rnd, preferred or others)
-        draw = rnd.random()
-        reason = (
-            "AdditionalServicesRequired"
-            if draw < 0.75
-            else "MigrationOrChangeOfLocation"
-            if draw < 0.9
-            else "Other"
-        )
-        on = min(opened + _between(rnd, 0, 60), self.last_day)
-        return [
-            {
-                "from_organisation_id": opener.id,
-                "to_organisation_id": target.id,
-                "referred_on": date.fromordinal(on),
-                "reason": reason,
-            }
-        ]
-
-
+_NONE = np.full((), None, dtype=object)
 _NO_TRANSIT = float(TRANSIT_LEGS_W[0])
 _ONE_TRANSIT = float(TRANSIT_LEGS_W[0] + TRANSIT_LEGS_W[1])
-_SEX_OF = tuple(key.split("|")[0] for key in SEX_AGE)
-_GROUP_OF_FORM = {form: GROUPS.index(group) for form, group, *_ in FORMS}
-
-
-def _leg(kind: str, iso3: str, place: str | None, start: int, end: int | None = None) -> Data:
-    leg: Data = {"type": kind, "country": iso3, "started_on": date.fromordinal(start)}
-    if place is not None:
-        leg["place"] = place
-    if end is not None:
-        leg["ended_on"] = date.fromordinal(end)
-    return leg
+_UNIX_ORDINAL = date(1970, 1, 1).toordinal()
+_FORM_NAMES = tuple(form for form, *_ in FORMS)
+_FORM_GROUP = np.array([GROUPS.index(group) for _, group, *_ in FORMS])
+_GENDER_OF_SEX_AGE = np.array([_GENDER_OF_SEX[key.split("|")[0]] for key in SEX_AGE])
+_GENDERS_A = _objects(_GENDERS)
+_SECONDARY = np.array([_FORM_NAMES.index(form) for form in _SECONDARY_FORMS])
+_SEXUAL = _FORM_NAMES.index("SexualExploitation")
+#: [form] or [form, second] at ``form * (len(FORMS) + 1) + second + 1`` (second -1: none).
+_FORM_LISTS = _objects(
+    [
+        [_FORM_NAMES[form], *([_FORM_NAMES[second]] if second >= 0 else [])]
+        for form in range(len(FORMS))
+        for second in range(-1, len(FORMS))
+    ]
+)
+_LETTERS = 10
+assert all(len(letters) == _LETTERS for letters in _INDUSTRY_LETTERS.values())
+_LABOUR_SLOT = np.array(
+    [list(_INDUSTRY_LETTERS).index(f) if f in _INDUSTRY_LETTERS else -1 for f in _FORM_NAMES]
+)
+_MIGRATION_BIT = 1 << VULNERABILITIES.index("Migration")
+_MEANS_LISTS = _MaskLists(MEANS)
+_VULNERABILITY_LISTS = _MaskLists(VULNERABILITIES)
+_RECRUITMENT_LISTS = _objects([[method] for method in RECRUITMENT])
+_ONLINE_RECRUITMENT = np.array([method in _ONLINE for method in RECRUITMENT])
+_RELATIONSHIPS_A = _objects(RELATIONSHIPS)
+_TRAFFICKING_STATUSES_A = _objects(_TRAFFICKING_STATUSES)
+_CASE_STATUSES_A = _objects(_CASE_STATUSES)
+_REFERRAL_REASONS_A = _objects(_REFERRAL_REASONS)
+_REFERRAL_REASONS_CUM = _cumulative(_REFERRAL_REASONS_W)
+_PERPETRATORS_CUM = _cumulative(_PERPETRATORS_W)
+_ROLE_CUM = _cumulative(_ROLES_W)
+#: A role, and a quarter of the time one of the first three too.
+_ROLE_LISTS = _combinations(_ROLES, 3)
+_SEX_TYPE_CUM = _cumulative(SEX_TYPES_W)
+_SEX_TYPE_LISTS = _combinations(SEX_TYPES, len(SEX_TYPES))
+#: Platforms: a weighted one and now and then one of the six most popular; then a few fixed.
+_POPULAR = 6
+_PLATFORM_CUM = _cumulative(PLATFORMS_W)
+_PLATFORM_LISTS = _objects([*_combinations(PLATFORMS, _POPULAR), ["WeChat"], ["QQ"], ["Line"]])
+_WECHAT, _QQ, _LINE = len(_PLATFORM_LISTS) - 3, len(_PLATFORM_LISTS) - 2, len(_PLATFORM_LISTS) - 1
+_SERVICE_NAMES_A = _objects([row[0] for row in _SERVICES] + [row[0] for row in _FOREIGN_SERVICES])
+_SERVICE_P = np.array([row[1:] for row in _SERVICES], dtype=np.float64).T  # [group, service]
+_FOREIGN_P = np.array([p for _, p in _FOREIGN_SERVICES])
+_CONSENT_SCOPES_A = _objects([scope for scope, *_ in _CONSENTS])
+_CONSENT_RECORDED = np.array([recorded for _, recorded, _ in _CONSENTS])
+_CONSENT_GIVEN = np.array([given for *_, given in _CONSENTS])
 
 
 def _choice(rnd: random.Random, items: Sequence[T]) -> T:
-    """``rnd.choice`` without its overhead (this is called millions of times)."""
+    """``rnd.choice`` without its overhead."""
     return items[int(rnd.random() * len(items))]
 
 
@@ -542,23 +1065,6 @@ def _between(rnd: random.Random, low: int, high: int) -> int:
 
 def _below(rnd: random.Random, n: int) -> int:
     return int(rnd.random() * n)
-
-
-def _place(rnd: random.Random, cities: tuple[str, ...]) -> str | None:
-    return _choice(rnd, cities) if cities and rnd.random() < 0.8 else None
-
-
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def _given(rnd: random.Random, pool: NamePool, gender: str) -> tuple[str, str | None]:
-    female = gender in ("Feminine", "TransgenderFeminine") or (
-        gender not in ("Masculine", "TransgenderMasculine") and rnd.random() < 0.5
-    )
-    names, native = (pool.female, pool.female_native) if female else (pool.male, pool.male_native)
-    k = _below(rnd, len(names))
-    return names[k], (native[k] if native else None)
 
 
 def fictional_phone(rnd: random.Random) -> str:
@@ -588,13 +1094,3 @@ def _industry(letter: str) -> str:
     from tipis.standard.codes import codelist
 
     return next(code for code in codelist("labour_industry").codes if code[0] == letter)
-
-
-def _from_mask(codes: tuple[str, ...], mask: int) -> list[str]:
-    """The codes whose bits are set in ``mask`` (cached: masks repeat a lot)."""
-    key = (id(codes), mask)
-    found = _MASK_CACHE.get(key)
-    if found is None:
-        found = [code for bit, code in enumerate(codes) if mask >> bit & 1]
-        _MASK_CACHE[key] = found
-    return found  # shared: pydantic copies lists into the model, so this is never mutated

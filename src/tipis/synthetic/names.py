@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-__all__ = ["NamePool", "pool_for"]
+__all__ = ["POOLS", "NamePool", "pool_for", "pool_index"]
 
 
 @dataclass(frozen=True)
@@ -361,6 +361,17 @@ _BY_SUBREGION = {
     "030": "zh",  # Eastern Asia
     "021": "en",  # Northern America
 }
+
+
+#: Every pool once, in a fixed order: ``pool_index`` gives a citizenship's position here.
+POOLS: tuple[NamePool, ...] = tuple(_POOLS.values())
+
+
+@cache
+def pool_index(iso3: str) -> int:
+    """The position in ``POOLS`` of the pool for a citizenship (tables of names use it)."""
+    pool = pool_for(iso3)
+    return next(i for i, candidate in enumerate(POOLS) if candidate is pool)
 
 
 @cache

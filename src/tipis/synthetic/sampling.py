@@ -110,13 +110,14 @@ class Tables:
     """Everything sampled from, prepared once per set of destination countries and years."""
 
     destinations: tuple[str, ...]
+    countries: tuple[str, ...]  # every country a victim may come from, destinations first
     destination_cum: FloatArray
     years: tuple[int, ...]
     year_cum: FloatArray
     sex_age_cum: FloatArray
     form_cum: FloatArray  # [sex_age, year] -> cumulative over FORMS
     nationals: FloatArray  # per destination
-    origins: tuple[tuple[tuple[str, ...], FloatArray], ...]  # per destination
+    origins: tuple[tuple[IntArray, FloatArray], ...]  # per destination: countries index, cum
     recruitment_cum: FloatArray  # per year
     last_day: int  # ordinal of the last date anything may carry
 
@@ -142,15 +143,24 @@ def pick_rows(rng: np.random.Generator, cum_rows: FloatArray) -> IntArray:
 
 
 def build_tables(
-    params: Mapping[str, Any], destinations: Sequence[str], first_year: int, last_year: int
+    params: Mapping[str, Any],
+    destinations: Sequence[str],
+    first_year: int,
+    last_year: int,
+    today: date | None = None,
 ) -> Tables:
-    """Prepare the sampling tables for cases detected in ``destinations`` over the years."""
+    """Prepare the sampling tables for cases detected in ``destinations`` over the years
+    (nothing dated after ``today``, by default the real one)."""
     years = tuple(range(first_year, last_year + 1))
     volume = params["victims_by_country"]
     floor = min(volume.values())
     nationals = params["nationals_share"]
+    flows = [_origins(params, d) for d in destinations]
+    countries = tuple(dict.fromkeys([*destinations, *(o for codes, _ in flows for o in codes)]))
+    index = {code: i for i, code in enumerate(countries)}
     return Tables(
         destinations=tuple(destinations),
+        countries=countries,
         destination_cum=_cum([volume.get(d, floor) for d in destinations]),
         years=years,
         year_cum=_cum([_trend(params["trend_by_year"], y) for y in years]),
@@ -159,9 +169,11 @@ def build_tables(
         nationals=np.array(
             [nationals["by_country"].get(d, nationals["overall"]) for d in destinations]
         ),
-        origins=tuple(_origins(params, d) for d in destinations),
+        origins=tuple(
+            (np.array([index[o] for o in codes], dtype=np.int64), cum) for codes, cum in flows
+        ),
         recruitment_cum=np.array([_cum(_recruitment_w(y)) for y in years]),
-        last_day=min(date(last_year, 12, 31), date.today()).toordinal(),
+        last_day=min(date(last_year, 12, 31), today or date.today()).toordinal(),
     )
 
 
@@ -270,27 +282,29 @@ def _km(a: str, b: str) -> float:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A chunk of cases drawn at once, as plain lists (indexing them is what assembly does,
-    and Python lists index several times faster than numpy arrays). Case lists have one entry
-    per case; victim lists one per victim, with ``case_of`` giving each victim's case."""
+    """A chunk of cases drawn at once, as numpy arrays (``generator`` derives the rest of each
+    case from them, also vectorised). Case arrays have one entry per case; victim arrays one
+    per victim, with ``case_of`` giving each victim's case and ``first`` each case's first
+    victim."""
 
     size: int
-    destination: list[int]  # index into Tables.destinations
-    identified: list[int]  # ordinal date the case's victims were identified
-    opened: list[int]  # ordinal
-    origin: list[str]  # citizenship (ISO alpha-3), shared by the case's victims
-    victims: list[int]
-    case_of: list[int]
-    sex_age: list[int]  # index into SEX_AGE
-    age: list[int]  # at identification; -1 unknown
-    birth: list[int]  # ordinal
-    form: list[int]  # index into FORMS
-    recruited: list[int]  # ordinal
-    exploited: list[int]  # ordinal
-    recruitment: list[int]  # index into RECRUITMENT
-    means: list[int]  # bit mask over MEANS
-    vulnerable: list[int]  # bit mask over VULNERABILITIES
-    relationship: list[int]  # index into RELATIONSHIPS
+    destination: IntArray  # index into Tables.destinations (and Tables.countries)
+    identified: IntArray  # ordinal date the case's victims were identified
+    opened: IntArray  # ordinal
+    origin: IntArray  # citizenship, index into Tables.countries, shared by the case's victims
+    victims: IntArray
+    first: IntArray
+    case_of: IntArray
+    sex_age: IntArray  # index into SEX_AGE
+    age: IntArray  # at identification; -1 unknown
+    birth: IntArray  # ordinal
+    form: IntArray  # index into FORMS
+    recruited: IntArray  # ordinal
+    exploited: IntArray  # ordinal
+    recruitment: IntArray  # index into RECRUITMENT
+    means: IntArray  # bit mask over MEANS
+    vulnerable: IntArray  # bit mask over VULNERABILITIES
+    relationship: IntArray  # index into RELATIONSHIPS
 
 
 def sample_chunk(rng: np.random.Generator, tables: Tables, size: int) -> Chunk:
@@ -317,28 +331,25 @@ def sample_chunk(rng: np.random.Generator, tables: Tables, size: int) -> Chunk:
     exploited = np.maximum(exploited, recruited)
     vulnerability_p = np.broadcast_to(VULNERABILITY_P, (n, len(VULNERABILITY_P)))
     return Chunk(
-        size=size, destination=destination.tolist(),
-        identified=identified.tolist(),
-        opened=opened.tolist(), origin=origin, victims=victims.tolist(),
-        case_of=case_of.tolist(), sex_age=sex_age.tolist(), age=age.tolist(),
-        birth=birth.tolist(), form=form.tolist(), recruited=recruited.tolist(),
-        exploited=exploited.tolist(),
-        recruitment=pick_rows(rng, tables.recruitment_cum[year_index[case_of]]).tolist(),
-        means=_bits(rng, MEANS_P[_FORM_GROUP[form]]).tolist(),
-        vulnerable=_bits(rng, vulnerability_p).tolist(),
-        relationship=_relationships(rng, sex_age).tolist(),
+        size=size, destination=destination, identified=identified,
+        opened=opened, origin=origin, victims=victims,
+        first=np.cumsum(victims) - victims, case_of=case_of, sex_age=sex_age, age=age,
+        birth=birth, form=form, recruited=recruited, exploited=exploited,
+        recruitment=pick_rows(rng, tables.recruitment_cum[year_index[case_of]]),
+        means=_bits(rng, MEANS_P[_FORM_GROUP[form]]),
+        vulnerable=_bits(rng, vulnerability_p),
+        relationship=_relationships(rng, sex_age),
     )  # fmt: skip
 
 
 def _draw_origins(
     rng: np.random.Generator, tables: Tables, destination: IntArray, domestic: BoolArray
-) -> list[str]:
-    origin = [tables.destinations[d] for d in destination]
-    for d in np.unique(destination[~domestic]):
+) -> IntArray:
+    origin = destination.copy()  # destinations come first in Tables.countries
+    for d in np.unique(destination[~domestic]).tolist():
         codes, cum = tables.origins[d]
         rows = np.flatnonzero((destination == d) & ~domestic)
-        for row, index in zip(rows, pick(rng, cum, len(rows)), strict=True):
-            origin[row] = codes[index]
+        origin[rows] = codes[pick(rng, cum, len(rows))]
     return origin
 
 
