@@ -346,8 +346,13 @@ def list_fields() -> frozenset[str]:
 
 
 def fingerprint(values: Mapping[str, object]) -> str:
-    """A digest of a row's content: the same row, the same fingerprint."""
-    text = json.dumps(values, sort_keys=True, default=_jsonable, ensure_ascii=False)
+    """A digest of a row's content: the same row, the same fingerprint, in any format.
+
+    Cells are compared as text, so a year a workbook holds as the number 2010 and a CSV file
+    as "2010" is one value: the same table saved as XLSX or CSV is the same content.
+    """
+    plain = {k: v if isinstance(v, list | dict) else clean_text(v) for k, v in values.items()}
+    text = json.dumps(plain, sort_keys=True, default=_jsonable, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -73,8 +73,9 @@ class FieldRule(Strict):
     max: float | None = Field(default=None, description="Larger numbers are implausible")
     on_error: Literal["problem", "flag"] = Field(
         default="problem",
-        description="problem: the row cannot load as it is; flag: keep the row, leave the "
-        "field empty and record why in the record's flags (observations)",
+        description="problem: the row cannot load as it is; flag: keep the row and record why "
+        "in the record's flags (observations) - an unreadable value leaves the field empty, an "
+        "implausibly large number is kept as published",
     )
     personal: bool | None = Field(
         default=None, description="Withhold values in messages (default: targets in .personal)"

@@ -25,6 +25,8 @@ from tipis.store.cases import Store, _delete_case, _log_access
 from tipis.store.crypto import SecretKey
 
 RecordType = Literal["case", "observation"]
+#: Built once: a fresh ``insert().values()`` per row costs more than the insert itself.
+_INSERT_OBSERVATION = insert(t.observations)
 
 
 @dataclass(frozen=True)
@@ -75,21 +77,27 @@ class ImportSession:
         self.batch_id = batch_id
         self.counts: dict[str, int] = {}  # what the batch row records when the import commits
         self._key: SecretKey = store._key
+        # One read per source instead of one per row: what earlier imports made of its rows,
+        # and which of its rows wait in quarantine.
+        self._known: dict[str, dict[str, KnownRow]] = {}
+        self._quarantined: dict[str, set[str]] = {}
 
     def known(self, source: str, source_key: str) -> KnownRow | None:
-        query = select(t.import_records).where(
-            t.import_records.c.source == source, t.import_records.c.source_key == source_key
-        )
-        row = self.connection.execute(query).mappings().first()
-        if row is None:
-            return None
-        return KnownRow(
-            row["record_type"],
-            row["record_id"],
-            row["fingerprint"],
-            row["batch_id"],
-            row["row_number"],
-        )
+        return self._known_rows(source).get(source_key)
+
+    def _known_rows(self, source: str) -> dict[str, KnownRow]:
+        if source not in self._known:
+            r = t.import_records.c
+            query = select(
+                r.source_key, r.record_type, r.record_id, r.fingerprint, r.batch_id, r.row_number
+            ).where(r.source == source)
+            self._known[source] = {
+                row[0]: KnownRow(*row[1:]) for row in self.connection.execute(query)
+            }
+            q = t.quarantine.c
+            waiting = select(q.source_key).where(q.source == source, q.resolved_by_batch.is_(None))
+            self._quarantined[source] = set(self.connection.execute(waiting).scalars())
+        return self._known[source]
 
     def add(
         self, record: Case | Observation, source: str, source_key: str, fingerprint: str, row: int
@@ -138,6 +146,9 @@ class ImportSession:
             .where(t.import_records.c.source == source, t.import_records.c.source_key == source_key)
             .values(fingerprint=fingerprint, batch_id=self.batch_id, row_number=row)
         )
+        self._known_rows(source)[source_key] = KnownRow(
+            known.record_type, known.record_id, fingerprint, self.batch_id, row
+        )
         self._resolve_quarantine(source, source_key)
 
     def quarantine(
@@ -182,8 +193,8 @@ class ImportSession:
             return record.id
         observation_id = new_id()
         values = record.model_dump()
-        values["flags"] = " ".join(values["flags"])
-        self.connection.execute(insert(t.observations).values(id=observation_id, **values))
+        values["flags"] = json.dumps(values["flags"], ensure_ascii=False)
+        self.connection.execute(_INSERT_OBSERVATION, {"id": observation_id, **values})
         return observation_id
 
     def _remove(self, record_type: str, record_id: UUID) -> None:
@@ -214,6 +225,10 @@ class ImportSession:
         return json.dumps({k: v for k, v in row.items() if k != "id"}, default=str).encode()
 
     def _resolve_quarantine(self, source: str, source_key: str) -> None:
+        self._known_rows(source)
+        if source_key not in self._quarantined[source]:
+            return
+        self._quarantined[source].discard(source_key)
         q = t.quarantine.c
         self.connection.execute(
             update(t.quarantine)

@@ -279,7 +279,7 @@ observations = Table(
     Column("status", String(20), nullable=False),
     Column("unit", String(40), nullable=False),
     Column("source", String(200), nullable=False),
-    Column("flags", String(400), nullable=False),
+    Column("flags", Text, nullable=False),  # a JSON list of sentences
     Index(None, "indicator", "area", "year"),
 )
 

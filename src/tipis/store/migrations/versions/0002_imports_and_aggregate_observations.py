@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("unit", sa.String(length=40), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=False),
-        sa.Column("flags", sa.String(length=400), nullable=False),
+        sa.Column("flags", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_observations")),
     )
     with op.batch_alter_table("observations", schema=None) as batch_op:
