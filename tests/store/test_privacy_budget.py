@@ -13,7 +13,7 @@ def test_spending_adds_up_and_stops_at_the_budget(store: Store) -> None:
     budget.spend("victims-2024", 0.5, "regional table")
     budget.spend("victims-2024", 0.4, "global table")
     assert budget.spent("victims-2024") == pytest.approx(0.9)
-    with pytest.raises(BudgetExhausted, match="budget ε=1, spent ε=0.9"):
+    with pytest.raises(BudgetExhausted, match=r"budget ε=1, spent ε=0\.9"):
         budget.spend("victims-2024", 0.2, "one more")
     assert budget.spent("victims-2024") == pytest.approx(0.9)
     budget.spend("other", 1.0, "a dataset has its own budget")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from tipis.cli import cases, db, demo, ingest, standard
+from tipis.cli import cases, db, demo, ingest, standard, stats
 
 app = typer.Typer(
     name="tipis",
@@ -22,6 +22,7 @@ demo.register(app)
 app.add_typer(cases.app, name="cases")
 app.add_typer(ingest.imports, name="import")
 app.add_typer(ingest.profiles, name="profile")
+app.add_typer(stats.app, name="stats")
 
 
 def main() -> None:
