@@ -18,6 +18,7 @@ Indicator = Literal[
     "persons_prosecuted",
     "persons_convicted",
     "offences",
+    "population",  # the denominator of rates per 100,000 (SDG 16.2.2), imported by users
 ]
 Dimension = Literal["total", "form_of_exploitation", "citizenship", "country_of_repatriation"]
 Sex = Literal["Total", "Female", "Male", "Other", "Unknown"]

@@ -74,6 +74,7 @@ def load_facts(store: Store) -> duckdb.DuckDBPyConnection:
         _areas_sql(),
     ):
         facts.execute(statement)
+    _add_population(facts)
     _drop_intermediate(facts)
     return facts
 
@@ -230,6 +231,21 @@ def _victims_sql() -> str:
             ON a.age = coalesce(v.age_at_identification, v.age_when_trafficked)
         LEFT JOIN forms f ON f.victim_id = v.victim_id
         LEFT JOIN legs l ON l.victim_id = v.victim_id"""
+
+
+def _add_population(facts: duckdb.DuckDBPyConnection) -> None:
+    """A ``population`` table from imported population observations, if there are any.
+
+    Rates per 100,000 are computed only where it exists (``indicators``); TIPIS ships none.
+    """
+    found = facts.execute(
+        "SELECT count(*) FROM observations WHERE indicator = 'population'"
+    ).fetchall()
+    if found[0][0]:
+        facts.execute(
+            "CREATE TABLE population AS SELECT area AS iso3, year, value_lower AS population "
+            "FROM observations WHERE indicator = 'population' AND status = 'exact'"
+        )
 
 
 def _observations_sql() -> str:
