@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, Select, Table, delete, func, insert, 
 from tipis.standard.records import Case, Organisation
 from tipis.store import tables as t
 from tipis.store.crypto import SecretKey
-from tipis.store.engine import make_engine, set_sqlite_foreign_keys
+from tipis.store.engine import make_engine, set_sqlite_bulk_mode
 from tipis.store.migrate import upgrade
 from tipis.store.rows import (
     INSERT_ORDER,
@@ -268,15 +268,15 @@ class Store:
 
 @contextmanager
 def _checks_deferred(connection: Connection, large: bool) -> Iterator[None]:
-    """On SQLite, foreign keys can only be switched off outside a transaction."""
+    """SQLite's bulk mode (``set_sqlite_bulk_mode``) around a large load, restored after."""
     sqlite = large and connection.dialect.name == "sqlite"
     if sqlite:
-        set_sqlite_foreign_keys(connection, enabled=False)
+        set_sqlite_bulk_mode(connection, enabled=True)
     try:
         yield
     finally:
         if sqlite:
-            set_sqlite_foreign_keys(connection, enabled=True)
+            set_sqlite_bulk_mode(connection, enabled=False)
 
 
 def _check_organisations(connection: Connection, case: Case) -> None:

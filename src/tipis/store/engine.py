@@ -42,10 +42,17 @@ def _begin_sqlite(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
-def set_sqlite_foreign_keys(connection: Any, enabled: bool) -> None:
-    """Switch SQLite's foreign-key checks, which only works outside a transaction."""
+def set_sqlite_bulk_mode(connection: Any, enabled: bool) -> None:
+    """Switch SQLite into (or out of) its mode for one very large transaction.
+
+    Foreign keys are then checked once at the end by the caller, and the journal is a
+    rollback journal instead of the WAL: the WAL would receive every new page and then copy
+    them all into the database again at the checkpoint. Both pragmas only work outside a
+    transaction; if another connection holds the database, the journal stays WAL (still safe).
+    """
     raw = connection.connection.driver_connection
-    raw.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
+    raw.execute(f"PRAGMA foreign_keys={'OFF' if enabled else 'ON'}")
+    raw.execute(f"PRAGMA journal_mode={'DELETE' if enabled else 'WAL'}")
 
 
 def describe(url: str | URL) -> str:
