@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,25 +27,48 @@ POSTGRES_URL = os.environ.get(
 )
 
 
-@pytest.fixture(scope="session")
-def postgres_schema_url() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema of this test session."""
-    schema = f"tipis_test_{secrets.token_hex(4)}"
+@contextmanager
+def fresh_schema(label: str) -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a new schema, dropped afterwards."""
+    schema = f"{label}_{secrets.token_hex(4)}"
     admin = make_engine(POSTGRES_URL)
     try:
         with admin.begin() as connection:
             connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    except sa.exc.OperationalError as error:
+        sep = "&" if "?" in POSTGRES_URL else "?"
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+        with admin.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    finally:
         admin.dispose()
+
+
+@contextmanager
+def separate_database(
+    backend: str, request: pytest.FixtureRequest, folder: Path, label: str
+) -> Iterator[str]:
+    """A database of its own on ``backend``, for module-scoped stores that tests share."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'tipis.db'}"
+        return
+    request.getfixturevalue("postgres_schema_url")  # skips (or fails) without a server
+    with fresh_schema(label) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema of this test session."""
+    try:
+        schemas = fresh_schema("tipis_test")
+        url = schemas.__enter__()
+    except sa.exc.OperationalError as error:
         reason = f"PostgreSQL not reachable at {POSTGRES_URL}: {error.orig}"
         if os.environ.get("TIPIS_REQUIRE_POSTGRES") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    yield url
+    schemas.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import json
-import secrets
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from tests.conftest import POSTGRES_URL
+from tests.conftest import separate_database
 from tests.shared import GLOTIP_CSV, shared_file
 from tipis.ingest.profile import Profile, load_profile
 from tipis.ingest.run import ImportReport, run_import
@@ -187,26 +186,13 @@ def loaded(
     session's schema after each test, which must not touch this import.
     """
     key: SecretKey = key_from_text(new_key_text())
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('glotip') / 'tipis.db'}"
-    else:
-        request.getfixturevalue("postgres_schema_url")  # skips (or fails) without a server
-        schema = f"tipis_glotip_{secrets.token_hex(4)}"
-        with make_engine(POSTGRES_URL).begin() as connection:
-            connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-        sep = "&" if "?" in POSTGRES_URL else "?"
-        url = f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    store = Store(make_engine(url), key)
-    upgrade(store.engine)
-    report = run_import(store, csv_path, profile, quarantine=True)
-    yield Loaded(store, report)
-    store.engine.dispose()
-    if schema is not None:
-        admin = make_engine(POSTGRES_URL)
-        with admin.begin() as connection:
-            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    folder = tmp_path_factory.mktemp("glotip")
+    with separate_database(request.param, request, folder, "tipis_glotip") as url:
+        store = Store(make_engine(url), key)
+        upgrade(store.engine)
+        report = run_import(store, csv_path, profile, quarantine=True)
+        yield Loaded(store, report)
+        store.engine.dispose()
 
 
 def scalar(store: Store, sql: str, **params: object) -> int:

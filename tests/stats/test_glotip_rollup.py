@@ -19,7 +19,6 @@ database of this module's own.
 from __future__ import annotations
 
 import csv
-import secrets
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,9 +26,8 @@ from pathlib import Path
 import duckdb
 import pycountry
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import POSTGRES_URL
+from tests.conftest import separate_database
 from tests.shared import GLOTIP_CSV, shared_file
 from tipis.ingest.profile import load_profile
 from tipis.ingest.run import run_import
@@ -127,24 +125,13 @@ def csv_path() -> Path:
 def facts(
     request: pytest.FixtureRequest, csv_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('glotip_rollup') / 'tipis.db'}"
-    else:
-        request.getfixturevalue("postgres_schema_url")  # skips (or fails) without a server
-        schema = f"tipis_rollup_{secrets.token_hex(4)}"
-        with make_engine(POSTGRES_URL).begin() as connection:
-            connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-        sep = "&" if "?" in POSTGRES_URL else "?"
-        url = f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    store = Store(make_engine(url), key_from_text(new_key_text()))
-    upgrade(store.engine)
-    run_import(store, csv_path, load_profile("glotip"), quarantine=True)
-    yield load_facts(store)
-    store.engine.dispose()
-    if schema is not None:
-        with make_engine(POSTGRES_URL).begin() as connection:
-            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    folder = tmp_path_factory.mktemp("glotip_rollup")
+    with separate_database(request.param, request, folder, "tipis_rollup") as url:
+        store = Store(make_engine(url), key_from_text(new_key_text()))
+        upgrade(store.engine)
+        run_import(store, csv_path, load_profile("glotip"), quarantine=True)
+        yield load_facts(store)
+        store.engine.dispose()
 
 
 @pytest.fixture(scope="module")

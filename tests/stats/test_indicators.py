@@ -7,7 +7,6 @@ or the code lists' mappings. About 3,000 synthetic cases are loaded once per bac
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator, Sequence
 from typing import Any
 from uuid import uuid4
@@ -16,7 +15,7 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import POSTGRES_URL
+from tests.conftest import separate_database
 from tests.factories import case, organisations
 from tipis.stats.facts import load_facts
 from tipis.stats.indicators import INDICATORS, compute
@@ -136,27 +135,16 @@ def synthetic_store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
     """About 3,000 synthetic cases, loaded once per backend into a database of its own."""
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('stats') / 'tipis.db'}"
-    else:
-        request.getfixturevalue("postgres_schema_url")  # skips (or fails) without a server
-        schema = f"tipis_stats_{secrets.token_hex(4)}"
-        with make_engine(POSTGRES_URL).begin() as connection:
-            connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-        sep = "&" if "?" in POSTGRES_URL else "?"
-        url = f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    store = Store(make_engine(url), key_from_text(new_key_text()))
-    upgrade(store.engine)
-    organisations = demo_organisations(SEED)
-    for organisation in organisations:
-        store.add_organisation(organisation)
-    load_synthetic(store, CASES, SEED, organisations, workers=1)
-    yield store
-    store.engine.dispose()
-    if schema is not None:
-        with make_engine(POSTGRES_URL).begin() as connection:
-            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    folder = tmp_path_factory.mktemp("stats")
+    with separate_database(request.param, request, folder, "tipis_stats") as url:
+        store = Store(make_engine(url), key_from_text(new_key_text()))
+        upgrade(store.engine)
+        organisations = demo_organisations(SEED)
+        for organisation in organisations:
+            store.add_organisation(organisation)
+        load_synthetic(store, CASES, SEED, organisations, workers=1)
+        yield store
+        store.engine.dispose()
 
 
 @pytest.fixture(scope="module")
