@@ -69,7 +69,7 @@ def test_the_draft_imports_the_file_once_the_organisation_is_set(
 ) -> None:
     draft = infer_profile(police_csv)
     assert draft.profile.organisation is not None
-    assert draft.profile.organisation.country == "XXX"  # a person must say who recorded them
+    assert draft.profile.organisation.country == "ZZZ"  # a person must say who recorded them
     text = draft.comments + dump_profile(draft.profile)
     organisation = OrganisationRef(name="Policía", type="LawEnforcement", country="ESP")
     reviewed = parse_profile(text, "draft.yaml").model_copy(update={"organisation": organisation})

@@ -39,7 +39,9 @@ FIT = 0.8
 SEPARATORS = (" / ", ";", "|", ",", "/")
 #: The organisation of a draft: the person reviewing it must say who recorded the cases.
 PLACEHOLDER_ORGANISATION = OrganisationRef(
-    name="EDIT ME: the organisation that recorded these cases", type="NGO", country="XXX"
+    name="EDIT ME: the organisation that recorded these cases",
+    type="NGO",
+    country="ZZZ",  # ISO 3166 user-assigned: no country
 )
 
 _V = "victims[0]."
