@@ -203,7 +203,10 @@ class CaseRows:
 
     def take(self) -> RowBatch:
         """The rows gathered so far, leaving this builder empty."""
-        batch = RowBatch(self.case_count, {table.name: rows for table, rows in self.rows.items()})
+        # str(): table names are str subclasses, which marshal (see synthetic.bulk) refuses
+        batch = RowBatch(
+            self.case_count, {str(table.name): rows for table, rows in self.rows.items()}
+        )
         self.rows = defaultdict(list)
         self.case_count = 0
         return batch
