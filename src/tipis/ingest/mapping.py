@@ -81,9 +81,6 @@ class RowMapper:
         self._maps = {
             id(rule): {fold(str(k)): v for k, v in rule.map.items()} for rule in profile.fields
         }
-        self.personal_columns = {
-            c for r in profile.fields if r.is_personal for c in r.source_columns
-        }
 
     def map(self, row: SourceRow) -> MappedRow:
         values = {name: _clean(value) for name, value in row.values.items()}
@@ -429,7 +426,7 @@ def validate(profile: Profile, mapped: MappedRow, file_name: str) -> Case | Obse
         columns = _columns_by_target(profile)
         for item in describe_errors(error):
             column = _column_for(item["field"], columns)
-            personal = ".personal" in item["field"] or column in _personal(profile)
+            personal = ".personal" in item["field"] or column in profile.personal_columns
             value = WITHHELD if personal else item["value"]
             mapped.problems.append(
                 Problem(
@@ -463,7 +460,3 @@ def _column_for(field_path: str, columns: Mapping[str, str]) -> str | None:
         ):
             best = (target, column)
     return best[1] if best else None
-
-
-def _personal(profile: Profile) -> set[str]:
-    return {c for r in profile.fields if r.is_personal for c in r.source_columns}

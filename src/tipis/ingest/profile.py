@@ -147,6 +147,11 @@ class Profile(Strict):
         return self
 
     @property
+    def personal_columns(self) -> set[str]:
+        """Columns whose values are withheld from every message."""
+        return {c for rule in self.fields if rule.is_personal for c in rule.source_columns}
+
+    @property
     def columns(self) -> set[str]:
         return {c for rule in self.fields for c in rule.source_columns} | (set(self.key) - {"#row"})
 

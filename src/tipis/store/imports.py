@@ -139,7 +139,7 @@ class ImportSession:
                 sealed_content=self._key.seal(previous, known.record_id.bytes),
             )
         )
-        self._remove(known.record_type, known.record_id)
+        _remove_record(self.connection, known.record_type, known.record_id)
         self._insert(_with_id(record, known.record_id))
         self.connection.execute(
             update(t.import_records)
@@ -197,12 +197,6 @@ class ImportSession:
         self.connection.execute(_INSERT_OBSERVATION, {"id": observation_id, **values})
         return observation_id
 
-    def _remove(self, record_type: str, record_id: UUID) -> None:
-        if record_type == "case":
-            _delete_case(self.connection, record_id)
-        else:
-            self.connection.execute(delete(t.observations).where(t.observations.c.id == record_id))
-
     def _content(self, known: KnownRow) -> bytes:
         if known.record_type == "case":
             _log_access(
@@ -235,6 +229,14 @@ class ImportSession:
             .where(q.source == source, q.source_key == source_key, q.resolved_by_batch.is_(None))
             .values(resolved_by_batch=self.batch_id)
         )
+
+
+def _remove_record(connection: Connection, record_type: str, record_id: UUID) -> None:
+    """Delete a case (with everything it holds) or an observation."""
+    if record_type == "case":
+        _delete_case(connection, record_id)
+    else:
+        connection.execute(delete(t.observations).where(t.observations.c.id == record_id))
 
 
 def _type_of(record: Case | Observation) -> RecordType:
@@ -379,10 +381,9 @@ def _restore_replaced(store: Store, connection: Connection, batch_id: UUID) -> i
         .mappings()
         .all()
     )
-    session = ImportSession(store, connection, batch_id)
     for row in rows:
         plain = store._key.open(row["sealed_content"], row["record_id"].bytes)
-        session._remove(row["record_type"], row["record_id"])
+        _remove_record(connection, row["record_type"], row["record_id"])
         if row["record_type"] == "case":
             store._insert(connection, [Case.model_validate_json(plain)])
         else:
@@ -407,9 +408,6 @@ def _remove_created(connection: Connection, batch_id: UUID) -> int:
         select(r.record_type, r.record_id).where(r.batch_id == batch_id)
     ).all()
     for record_type, record_id in created:
-        if record_type == "case":
-            _delete_case(connection, record_id)
-        else:
-            connection.execute(delete(t.observations).where(t.observations.c.id == record_id))
+        _remove_record(connection, record_type, record_id)
     connection.execute(delete(t.import_records).where(r.batch_id == batch_id))
     return len(created)
